@@ -52,7 +52,9 @@ export const nodes: Record<string, NodeSpec> = {
   doc: { content: 'treaty' },
 
   /**
-   * The treaty. `lang` chooses the numbering and heading style (第一条 / Article 1);
+   * The treaty (or a decision: a preamble followed by operative paragraphs, with no articles,
+   * is the shape of a COP decision or a resolution, so paragraphs may stand at the top level).
+   * `lang` chooses the numbering and heading style (第一条 / Article 1);
    * `para_style` how numbered paragraphs are labelled (`1.` or `一、`); `recital_labels`
    * whether preambular paragraphs carry negotiation labels (Pp1, Pp2, …).
    */
@@ -62,7 +64,7 @@ export const nodes: Record<string, NodeSpec> = {
       para_style: { default: 'arabic', validate: validateParagraphStyle },
       recital_labels: { default: false, validate: validateBoolean('recital_labels') },
     },
-    content: 'title? preamble? (part | article | option_group)* final_clauses? annex*',
+    content: 'title? preamble? (part | article | paragraph | option_group)* final_clauses? annex*',
     defining: true,
     isolating: true,
     toDOM: (node): DOMOutputSpec => [

@@ -91,8 +91,10 @@ export function recitalLabel(n: number, suffix: Suffix = ''): string {
 }
 
 /**
- * The label of a paragraph at `level`: level 0 "1." (or "一、"), level 1 "(a)" (Chinese
- * "（一）"), level 2 "(i)" (Chinese "1."), level 3 "a." (Chinese "(1)").
+ * The label of a paragraph at `level`. English-style: "1.", "(a)", "(i)", "a.". Chinese with
+ * arabic paragraph numbers: "1.", "（一）", "(1)", "(i)"; with Chinese ones: "一、", "（一）",
+ * "1.", "(1)". Every level's label is distinct from the others', so exported text re-imports
+ * to the same structure.
  */
 export function paragraphLabel(style: LabelStyle, level: number, n: number, suffix: Suffix = ''): string {
   const zh = style.lang === 'zh'
@@ -103,9 +105,12 @@ export function paragraphLabel(style: LabelStyle, level: number, n: number, suff
     case 1:
       return zh ? `（${chineseNumeral(n)}${suffix ? `之${chineseNumeral(suffixIndex(suffix))}` : ''}）` : `(${letterNumeral(n)}${latinSuffix(suffix)})`
     case 2:
-      return zh ? `${n}${latinSuffix(suffix)}.` : `(${romanNumeral(n).toLowerCase()}${latinSuffix(suffix)})`
+      // Chinese legal style is 一、（一）1.（1）; with arabic paragraph numbers "1." is taken by level 0.
+      if (zh) return style.paraStyle === 'cjk' ? `${n}${latinSuffix(suffix)}.` : `(${n}${latinSuffix(suffix)})`
+      return `(${romanNumeral(n).toLowerCase()}${latinSuffix(suffix)})`
     default:
-      return zh ? `(${n}${latinSuffix(suffix)})` : `${letterNumeral(n)}${latinSuffix(suffix)}.`
+      if (zh) return style.paraStyle === 'cjk' ? `(${n}${latinSuffix(suffix)})` : `(${romanNumeral(n).toLowerCase()}${latinSuffix(suffix)})`
+      return `${letterNumeral(n)}${latinSuffix(suffix)}.`
   }
 }
 

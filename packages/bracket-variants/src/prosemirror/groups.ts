@@ -1,0 +1,49 @@
+import type { Node as PMNode } from 'prosemirror-model'
+import { outline, type Location } from '@accord/schema'
+import { groupKey, type BracketGroup } from '../core/index'
+import { nodeToInlines } from './convert'
+
+/** One bracket group (or placeholder) of a document, with where it is. */
+export interface GroupOccurrence {
+  /** The absolute position of the `bracket` / `placeholder` node, as a string (the core's id). */
+  id: string
+  pos: number
+  group: BracketGroup
+  key: string
+  location: Location
+  /** 1 for a group not inside another. */
+  depth: number
+}
+
+/** Every bracket group and placeholder in document order, nested ones after their parent. */
+export function collectGroups(doc: PMNode): GroupOccurrence[] {
+  const out: GroupOccurrence[] = []
+  for (const block of outline(doc)) {
+    const inlines = nodeToInlines(block.node, block.pos + 1)
+    const visit = (list: ReturnType<typeof nodeToInlines>, depth: number) => {
+      for (const inline of list) {
+        if (inline.type !== 'group') continue
+        const pos = Number(inline.id)
+        out.push({ id: inline.id!, pos, group: inline, key: groupKey(inline), location: block.location, depth })
+        for (const alt of inline.alternatives) visit(alt, depth + 1)
+      }
+    }
+    visit(inlines, 1)
+  }
+  return out
+}
+
+/** Block-level option groups still open (more than one option, or bracketed), with where they are. */
+export function collectOptionGroups(doc: PMNode): { pos: number; node: PMNode; location: Location }[] {
+  const blocks = outline(doc)
+  const out: { pos: number; node: PMNode; location: Location }[] = []
+  doc.descendants((node, pos) => {
+    if (node.type.name !== 'option_group') return true
+    if (node.childCount > 1 || node.attrs.bracketed) {
+      const first = blocks.find((b) => b.pos > pos && b.pos < pos + node.nodeSize)
+      out.push({ pos, node, location: first?.location ?? { block: 'option_group', text: 'options' } })
+    }
+    return true
+  })
+  return out
+}
