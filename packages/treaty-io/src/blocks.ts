@@ -15,7 +15,21 @@ export type Block =
   | { kind: 'part' | 'article' | 'annex'; label: string; depth: number }
   | { kind: 'heading'; of: 'part' | 'article' | 'annex'; inlines: Inline[]; depth: number }
   | { kind: 'paragraph'; label?: string; level: number; inlines: Inline[]; depth: number; final?: boolean }
-  | { kind: 'option'; label: string; bracketed: boolean; first: boolean; empty: boolean; noText: string; depth: number }
+  | {
+      kind: 'option'
+      label: string
+      bracketed: boolean
+      first: boolean
+      empty: boolean
+      noText: string
+      depth: number
+      /**
+       * Options that fill a numbered slot ("2. [Option 1: … Option 2: …") are written as the
+       * sources write them: the first paragraph of each option on the option's line, and the
+       * slot's number in front of the first option only.
+       */
+      lead?: { label?: string; level: number; inlines: Inline[] }
+    }
   | { kind: 'options-end'; bracketed: boolean; depth: number }
 
 export interface FlattenOptions {
@@ -99,8 +113,10 @@ export function flatten(input: PMNode, options: FlattenOptions = {}): { blocks: 
           node.firstChild!.forEach((c, off) => walk(c, pos + 2 + off, depth))
           return
         }
+        const slotted = isSlotted(node)
         node.forEach((option, off) => {
           const optPos = pos + 1 + off
+          const lead = slotted && option.firstChild ? option.firstChild : null
           blocks.push({
             kind: 'option',
             label: labels.get(optPos)?.label ?? '',
@@ -109,8 +125,14 @@ export function flatten(input: PMNode, options: FlattenOptions = {}): { blocks: 
             empty: option.childCount === 0,
             noText: noTextLabel(style.lang),
             depth: depth + 1,
+            ...(lead
+              ? { lead: { label: off === 0 ? labels.get(optPos + 1)?.label : undefined, level: lead.attrs.level as number, inlines: inlines(lead, optPos + 1) } }
+              : {}),
           })
-          option.forEach((c, cOff) => walk(c, optPos + 1 + cOff, depth + 1))
+          option.forEach((c, cOff) => {
+            if (lead && cOff === 0) return
+            walk(c, optPos + 1 + cOff, depth + 1)
+          })
         })
         blocks.push({ kind: 'options-end', bracketed, depth: depth + 1 })
         return
@@ -121,6 +143,30 @@ export function flatten(input: PMNode, options: FlattenOptions = {}): { blocks: 
   }
   walk(doc, -1, 0)
   return { blocks, lang: style.lang }
+}
+
+/**
+ * Whether an option group fills a numbered slot: every option that has content starts with a
+ * numbered paragraph, all at one level, and holds no other numbered paragraph at that level
+ * (what follows is deeper). Options holding several numbered paragraphs ("Option I: 1. … 2. …")
+ * are a block of their own instead.
+ */
+function isSlotted(group: PMNode): boolean {
+  if (!group.firstChild?.firstChild) return false
+  let level: number | null = null
+  let ok = true
+  group.forEach((option) => {
+    const first = option.firstChild
+    if (!first) return
+    if (first.type.name !== 'paragraph' || first.attrs.numbered !== true) ok = false
+    else if (level === null) level = first.attrs.level as number
+    else if (level !== first.attrs.level) ok = false
+    option.forEach((c, _o, i) => {
+      if (i > 0 && c.type.name === 'paragraph' && c.attrs.numbered && (c.attrs.level as number) <= (first.attrs.level as number)) ok = false
+      if (i > 0 && c.type.name !== 'paragraph') ok = false
+    })
+  })
+  return ok
 }
 
 /** Something that keeps a text from being clean: an open bracket group, a placeholder or open options. */

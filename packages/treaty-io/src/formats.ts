@@ -76,7 +76,7 @@ function toText(blocks: Block[], inline: InlineRender): string {
         out.push(indent + (b.label ? labelWithSpace(b.label) : '') + inline(b.inlines))
         break
       case 'option':
-        out.push(`${b.bracketed && b.first ? '[' : ''}${b.label}:${b.empty ? ` ${b.noText}` : ''}`)
+        out.push(optionLine(b, inline, (x) => x))
         break
       case 'options-end':
         if (b.bracketed) closeBracket(out)
@@ -84,6 +84,15 @@ function toText(blocks: Block[], inline: InlineRender): string {
     }
   }
   return out.join('\n\n') + '\n'
+}
+
+/** "Option 2: No text", "[Option 1:", or for a numbered slot "2. [Option 1: text of its first paragraph". */
+function optionLine(b: Extract<Block, { kind: 'option' }>, inline: InlineRender, escape: (s: string) => string): string {
+  const open = b.bracketed && b.first ? '[' : ''
+  if (b.empty) return `${open}${escape(b.label)}: ${escape(b.noText)}`
+  if (!b.lead) return `${open}${escape(b.label)}:`
+  const slot = b.lead.label ? escape(labelWithSpace(b.lead.label)) : ''
+  return `${slot}${open}${escape(b.label)}: ${inline(b.lead.inlines)}`
 }
 
 /** "1." and "（一）" are followed by the text; Latin labels get a space. */
@@ -186,6 +195,7 @@ function toHtml(blocks: Block[], lang: string, mode: 'clean' | 'negotiating'): s
       case 'option':
         if (b.first) body.push('<div class="options">')
         body.push(`<p class="option-label">${b.bracketed && b.first ? '[' : ''}${escapeHtml(b.label)}:${b.empty ? ` ${escapeHtml(b.noText)}` : ''}</p>`)
+        if (b.lead) body.push(`<p class="paragraph level-${b.lead.level}">${b.lead.label ? `<span class="num">${escapeHtml(b.lead.label)}</span>` : ''}${inline(b.lead.inlines)}</p>`)
         break
       case 'options-end':
         body.push(`${b.bracketed ? '<p class="options-close">]</p>' : ''}</div>`)
@@ -233,7 +243,7 @@ function toMarkdown(blocks: Block[], inline: InlineRender): string {
         break
       }
       case 'option':
-        out.push(`**${b.bracketed && b.first ? '\\[' : ''}${escapeMarkdown(b.label)}:**${b.empty ? ` ${escapeMarkdown(b.noText)}` : ''}`)
+        out.push(optionLine(b, (x) => escapeMarkdown(inline(x)), escapeMarkdown))
         break
       case 'options-end':
         if (b.bracketed) closeBracketMd(out)

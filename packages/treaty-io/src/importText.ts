@@ -86,7 +86,7 @@ export function importText(text: string, options: ImportOptions = {}): ImportRes
     warnings.push({ line: pos.line, column: pos.column, code, message })
   }
 
-  const layout = analyse(lines, startsUnit)
+  const layout = analyse(lines, isStandaloneHeading)
   const paragraphs = assembleParagraphs(lines, layout, startsUnit, isStandaloneHeading, opensClause)
   const lang = options.lang ?? detectLanguage(text)
   const builder = new Builder(lang, warn)

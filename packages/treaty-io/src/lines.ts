@@ -149,10 +149,10 @@ export interface LayoutAnalysis {
 }
 
 /**
- * Looks at the text's layout. `isMarker` tells lines that start a structural unit, which are
- * short by nature and not evidence of wrapping.
+ * Looks at the text's layout. `isHeading` tells lines that are headings by themselves (第二条,
+ * Article 2), which are short by nature and not evidence of wrapping.
  */
-export function analyse(lines: SourceLine[], isMarker: (text: string) => boolean): LayoutAnalysis {
+export function analyse(lines: SourceLine[], isHeading: (text: string) => boolean): LayoutAnalysis {
   if (lines.length < 2) return { doubleSpaced: false, wrapped: false, fullWidth: Infinity }
   let gaps = 0
   for (let i = 1; i < lines.length; i++) if (lines[i].gapBefore) gaps++
@@ -162,7 +162,7 @@ export function analyse(lines: SourceLine[], isMarker: (text: string) => boolean
   const widths: number[] = []
   for (const l of lines) {
     widths.push(displayWidth(l.text))
-    if (isMarker(l.text)) continue
+    if (isHeading(l.text)) continue
     counted++
     if (!endsWithTerminal(l.text)) open++
   }

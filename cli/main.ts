@@ -1,0 +1,238 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { basename, extname } from 'node:path'
+import type { Node as PMNode } from 'prosemirror-model'
+import { EditorState } from 'prosemirror-state'
+import { DocumentError, fromTreatyJSON, toTreatyFile, treatySchema } from '@accord/schema'
+import { resolveInTransaction, textDecisions } from '@accord/bracket-variants/prosemirror'
+import {
+  EXPORT_FORMATS,
+  EXPORT_MODES,
+  exportDocument,
+  ImportError,
+  importText,
+  MAX_IMPORT_BYTES,
+  treatyStats,
+  type ExportFormat,
+  type ExportMode,
+  type ImportWarning,
+} from '@accord/treaty-io'
+
+/**
+ * The `accord` command: the secretariat's tool for importing, inspecting, resolving and
+ * exporting treaty documents from a shell or a script.
+ *
+ * Exit status: 0 done (warnings or not), 1 the input cannot be used (the message says why),
+ * 2 the command line is wrong, 3 a clean export was refused because brackets are open.
+ */
+
+export interface Io {
+  out: (text: string) => void
+  err: (text: string) => void
+}
+
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+}
+
+export const USAGE = `usage: accord <command> [options]
+
+  accord import FILE [-o OUT.json]     import a treaty from plain text; warnings go to stderr
+  accord stats DOC                     print figures about a document as JSON
+  accord resolve DOC --choose TEXT [-o OUT.json]
+                                       resolve every open bracket group that has an
+                                       alternative reading exactly TEXT
+  accord export DOC --format text|html|md --mode clean|negotiating [-o FILE]
+
+DOC is a .txt file (imported on the fly) or a document .json written by \`accord import\`.
+Exit status: 0 done, 1 unusable input, 2 wrong command line, 3 clean export refused (open brackets).
+`
+
+/** A failure with the exit status it deserves and a message for a person. */
+class CliError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+interface Parsed {
+  positional: string[]
+  flags: Map<string, string>
+}
+
+function parseArgs(args: string[], valued: string[]): Parsed {
+  const positional: string[] = []
+  const flags = new Map<string, string>()
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a.startsWith('-') && a !== '-') {
+      const [name, inline] = a.split(/=(.*)/s, 2)
+      const key = name.replace(/^--?/, '')
+      const canonical = key === 'o' ? 'output' : key
+      if (!valued.includes(canonical)) throw new CliError(2, `unknown option ${name}\n\n${USAGE}`)
+      const value = inline ?? args[++i]
+      if (value === undefined) throw new CliError(2, `option ${name} needs a value`)
+      flags.set(canonical, value)
+    } else positional.push(a)
+  }
+  return { positional, flags }
+}
+
+/** Reads a file as UTF-8 text, refusing what is not text or is too large, with a message saying so. */
+export function readTextFile(path: string): string {
+  let size: number
+  try {
+    const st = statSync(path)
+    if (st.isDirectory()) throw new CliError(1, `${path}: is a directory; give a text file`)
+    size = st.size
+  } catch (e) {
+    if (e instanceof CliError) throw e
+    throw new CliError(1, `${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+  if (size > MAX_IMPORT_BYTES) {
+    throw new CliError(1, `${path}: the file is ${(size / 1024 / 1024).toFixed(1)} MB; Accord imports at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB of text (split the treaty into several documents)`)
+  }
+  const bytes = readFileSync(path)
+  if (bytes.includes(0)) throw new CliError(1, `${path}: this is not a text file (it contains NUL bytes); export the treaty as plain text (UTF-8) first`)
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new CliError(1, `${path}: this is not UTF-8 text; save the treaty as plain text in UTF-8 and import it again`)
+  }
+}
+
+/** Loads a DOC argument: a .json document, or any other file imported as text. */
+function loadDocument(path: string, io: Io): { doc: PMNode; warnings: ImportWarning[] } {
+  if (extname(path).toLowerCase() === '.json') {
+    const text = readTextFile(path)
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (e) {
+      throw new CliError(1, `${path}: not valid JSON (${(e as Error).message})`)
+    }
+    try {
+      return { doc: fromTreatyJSON(json), warnings: [] }
+    } catch (e) {
+      if (e instanceof DocumentError) throw new CliError(1, `${path}: ${e.message}`)
+      throw e
+    }
+  }
+  return importFile(path, io)
+}
+
+function importFile(path: string, io: Io): { doc: PMNode; warnings: ImportWarning[] } {
+  const text = readTextFile(path)
+  try {
+    const result = importText(text)
+    for (const w of result.warnings) io.err(`${path}:${w.line}:${w.column}: warning: ${w.message}\n`)
+    return result
+  } catch (e) {
+    if (e instanceof ImportError) throw new CliError(1, `${path}: ${e.message}`)
+    throw e
+  }
+}
+
+function writeOutput(path: string | undefined, content: string, io: Io): void {
+  if (!path || path === '-') {
+    io.out(content)
+    return
+  }
+  try {
+    writeFileSync(path, content)
+  } catch (e) {
+    throw new CliError(1, `${path}: cannot write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+}
+
+function oneDoc(p: Parsed, command: string): string {
+  if (p.positional.length !== 1) throw new CliError(2, `accord ${command} takes one document, got ${p.positional.length}\n\n${USAGE}`)
+  return p.positional[0]
+}
+
+function commandImport(args: string[], io: Io): number {
+  const p = parseArgs(args, ['output'])
+  const file = oneDoc(p, 'import')
+  const { doc } = importFile(file, io)
+  writeOutput(p.flags.get('output'), JSON.stringify(toTreatyFile(doc)) + '\n', io)
+  return 0
+}
+
+function commandStats(args: string[], io: Io): number {
+  const p = parseArgs(args, [])
+  const file = oneDoc(p, 'stats')
+  const { doc, warnings } = loadDocument(file, { out: io.out, err: () => {} })
+  const stats = treatyStats(doc)
+  io.out(JSON.stringify({ ...stats, warnings: warnings.map((w) => ({ ...w, file: basename(file) })) }, null, 2) + '\n')
+  return 0
+}
+
+function commandResolve(args: string[], io: Io): number {
+  const p = parseArgs(args, ['choose', 'output'])
+  const file = oneDoc(p, 'resolve')
+  const choose = p.flags.get('choose')
+  if (choose === undefined) throw new CliError(2, `accord resolve needs --choose TEXT (the alternative to keep)\n\n${USAGE}`)
+  const { doc } = loadDocument(file, io)
+  const decisions = textDecisions(doc, choose)
+  let out = doc
+  if (decisions.size) {
+    const tr = EditorState.create({ schema: treatySchema, doc }).tr
+    resolveInTransaction(tr, decisions)
+    out = tr.doc
+  }
+  io.err(decisions.size ? `resolved ${decisions.size} bracket group${decisions.size === 1 ? '' : 's'} to "${choose}"\n` : `no open bracket group has an alternative reading exactly "${choose}"; nothing changed\n`)
+  writeOutput(p.flags.get('output'), JSON.stringify(toTreatyFile(out)) + '\n', io)
+  return 0
+}
+
+function commandExport(args: string[], io: Io): number {
+  const p = parseArgs(args, ['format', 'mode', 'output'])
+  const file = oneDoc(p, 'export')
+  const format = p.flags.get('format') ?? 'text'
+  const mode = p.flags.get('mode') ?? 'negotiating'
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(2, `--format must be one of ${EXPORT_FORMATS.join(', ')}; got "${format}"`)
+  if (!(EXPORT_MODES as readonly string[]).includes(mode)) throw new CliError(2, `--mode must be one of ${EXPORT_MODES.join(', ')}; got "${mode}"`)
+  const { doc } = loadDocument(file, io)
+  const result = exportDocument(doc, { format: format as ExportFormat, mode: mode as ExportMode })
+  if (!result.ok) {
+    const lines = result.open.map((o) => `  ${o.location}: ${o.text}${o.kind === 'placeholder' ? ' (placeholder to fill)' : o.kind === 'options' ? ' (options to choose from)' : ''}`)
+    io.err(`${file}: cannot export a clean text: ${result.open.length} item${result.open.length === 1 ? ' is' : 's are'} still open:\n${lines.join('\n')}\nResolve them (accord resolve DOC --choose TEXT) or export with --mode negotiating.\n`)
+    return 3
+  }
+  writeOutput(p.flags.get('output'), result.content, io)
+  return 0
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => number> = {
+  import: commandImport,
+  stats: commandStats,
+  resolve: commandResolve,
+  export: commandExport,
+}
+
+/** Runs the command line `args` and returns the exit status. Never throws. */
+export async function main(args: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = args
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    ;(command ? io.out : io.err)(USAGE)
+    return command ? 0 : 2
+  }
+  const run = COMMANDS[command]
+  if (!run) {
+    io.err(`accord: unknown command "${command}"\n\n${USAGE}`)
+    return 2
+  }
+  try {
+    return run(rest, io)
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`accord ${command}: ${e.message}\n`)
+      return e.status
+    }
+    io.err(`accord ${command}: unexpected error: ${(e as Error).message}\nThis is a bug in Accord; please report it with the input that caused it.\n`)
+    return 1
+  }
+}
