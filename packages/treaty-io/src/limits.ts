@@ -4,7 +4,7 @@
  * about 1 MB of text), and no real negotiating text nests brackets more than a few levels.
  */
 export const MAX_IMPORT_CHARS = 16 * 1024 * 1024
-export const MAX_IMPORT_BYTES = 4 * MAX_IMPORT_CHARS
+export const MAX_IMPORT_BYTES = 3 * MAX_IMPORT_CHARS // UTF-8 of CJK text is 3 bytes a character
 export const MAX_NESTING = 64
 
 export type ImportErrorCode = 'empty' | 'binary' | 'too-large' | 'too-deep' | 'unreadable'

@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { main } from './main'
+
+const SAMPLE = new URL('../../shared/fixtures/npt-2005-security-assurances-protocol.zh.txt', import.meta.url).pathname
+const ADP = new URL('../../shared/fixtures/real/unfccc-adp-2015-12-04-draft-agreement-pp-art1-2.txt', import.meta.url).pathname
+const BIN = new URL('../bin/accord.mjs', import.meta.url).pathname
+const dir = mkdtempSync(join(tmpdir(), 'accord-cli-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Runs the command in-process and collects what it prints. */
+async function run(...args: string[]) {
+  let out = ''
+  let err = ''
+  const status = await main(args, { out: (t) => (out += t), err: (t) => (err += t) })
+  return { status, out, err }
+}
+
+describe('accord (in process)', () => {
+  it('imports a text file to a document JSON, warnings on stderr as FILE:LINE:COL', async () => {
+    const out = join(dir, 'adp.json')
+    const r = await run('import', ADP, '-o', out)
+    expect(r.status).toBe(0)
+    expect(r.err).toMatch(new RegExp(`^${ADP.replace(/[.]/g, '\\.')}:14:15: warning: .+$`, 'm'))
+    const json = JSON.parse(readFileSync(out, 'utf8'))
+    expect(json.format).toBe('accord-treaty')
+    expect(json.doc.type).toBe('doc')
+  })
+
+  it('prints stats as one JSON object', async () => {
+    const r = await run('stats', SAMPLE)
+    expect(r.status).toBe(0)
+    const s = JSON.parse(r.out)
+    expect(s).toMatchObject({ articles: 6, paragraphsPerArticle: [2, 3, 1, 7, 1, 3], preambleParagraphs: 11, brackets: 20, notes: 12, warnings: [] })
+    expect(s.linkedSets).toEqual([{ alternatives: ['议定书', '协议'], count: 19 }])
+    expect(s.nearDuplicates).toHaveLength(1)
+  })
+
+  it('resolves a whole linked set, says how many, and works on the JSON it wrote', async () => {
+    const first = join(dir, 'r1.json')
+    const r1 = await run('resolve', SAMPLE, '--choose', '议定书', '-o', first)
+    expect(r1.status).toBe(0)
+    expect(r1.err).toContain('resolved 19 bracket groups')
+    const refused = await run('export', first, '--format', 'text', '--mode', 'clean')
+    expect(refused.status).toBe(3)
+    expect(refused.err).toContain('Article 6, paragraph 2: [本议定书][协议]')
+    const second = join(dir, 'r2.json')
+    expect((await run('resolve', first, '--choose', '本议定书', '-o', second)).err).toContain('resolved 1 bracket group ')
+    const clean = await run('export', second, '--format', 'text', '--mode', 'clean')
+    expect(clean.status).toBe(0)
+    expect(clean.out).not.toMatch(/[[\]]/)
+    expect(clean.out).toContain('第六条')
+  })
+
+  it('says so when nothing matches', async () => {
+    const r = await run('resolve', SAMPLE, '--choose', 'Agreement')
+    expect(r.status).toBe(0)
+    expect(r.err).toContain('nothing changed')
+  })
+
+  it('exports negotiating text in every format', async () => {
+    for (const format of ['text', 'html', 'md']) {
+      const r = await run('export', SAMPLE, '--format', format, '--mode', 'negotiating')
+      expect(r.status).toBe(0)
+      expect(r.out).toContain('议定书')
+    }
+  })
+
+  it('refuses bad input with a clear message and a non-zero status', async () => {
+    const binary = join(dir, 'binary.txt')
+    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]))
+    const latin1 = join(dir, 'latin1.txt')
+    writeFileSync(latin1, Buffer.from([0x41, 0xe9, 0x42]))
+    const empty = join(dir, 'empty.txt')
+    writeFileSync(empty, '  \n\n ')
+    const deep = join(dir, 'deep.txt')
+    writeFileSync(deep, 'Article 1\n\n1. ' + '['.repeat(10_000) + 'x' + ']'.repeat(10_000) + '\n')
+    const badJson = join(dir, 'bad.json')
+    writeFileSync(badJson, '{"format": "accord-treaty", ')
+    const wrongJson = join(dir, 'wrong.json')
+    writeFileSync(wrongJson, JSON.stringify({ format: 'accord-treaty', version: 1, doc: { type: 'doc', content: [{ type: 'paragraph' }] } }))
+    const cases: [string[], RegExp][] = [
+      [['import', binary], /not a text file/],
+      [['import', latin1], /not UTF-8/],
+      [['import', empty], /empty/],
+      [['import', deep], /nested more than 64 deep/],
+      [['import', join(dir, 'missing.txt')], /cannot read the file \(ENOENT\)/],
+      [['import', dir], /is a directory/],
+      [['stats', badJson], /not valid JSON/],
+      [['stats', wrongJson], /does not fit the treaty schema/],
+    ]
+    for (const [args, message] of cases) {
+      const r = await run(...args)
+      expect(r.status, args.join(' ')).toBe(1)
+      expect(r.err, args.join(' ')).toMatch(message)
+      expect(r.err).not.toMatch(/\n\s+at /) // no stack trace
+    }
+  })
+
+  it('answers a wrong command line with the usage and status 2', async () => {
+    expect((await run()).status).toBe(2)
+    expect((await run('frobnicate')).err).toContain('unknown command')
+    expect((await run('export', SAMPLE, '--format', 'pdf')).status).toBe(2)
+    expect((await run('resolve', SAMPLE)).err).toContain('needs --choose')
+    expect((await run('stats', SAMPLE, '--bogus', 'x')).status).toBe(2)
+    expect((await run('--help')).status).toBe(0)
+  })
+})
+
+describe('accord (the installed command)', () => {
+  it('runs from bin/accord.mjs and exits 3 on a refused clean export', () => {
+    const r = spawnSync(process.execPath, [BIN, 'export', SAMPLE, '--mode', 'clean'], { encoding: 'utf8' })
+    expect(r.status).toBe(3)
+    expect(r.stderr).toContain('20 items are still open')
+  })
+
+  it('refuses a 50 MB file quickly, without reading it into the importer', () => {
+    const big = join(dir, 'big.txt')
+    writeFileSync(big, Buffer.alloc(50 * 1024 * 1024, 0x61))
+    const r = spawnSync(process.execPath, [BIN, 'import', big], { encoding: 'utf8' })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/the file is 50\.0 MB; Accord imports at most 48 MB/)
+    rmSync(big)
+  })
+})
