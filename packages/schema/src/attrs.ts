@@ -58,8 +58,12 @@ export function validateLevel(value: unknown): void {
 }
 
 /** ISO 3166-1 alpha-2/alpha-3 codes, or a group name like "G77" — upper-case letters and digits. */
+export function isSponsor(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Z0-9][A-Z0-9 +._-]{0,31}$/.test(value)
+}
+
 export function validateSponsors(value: unknown): void {
-  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && /^[A-Z0-9][A-Z0-9 +._-]{0,31}$/.test(s))) {
+  if (!Array.isArray(value) || !value.every(isSponsor)) {
     throw new RangeError(`sponsors must be a list of State codes such as ["CN", "FR"]; got ${JSON.stringify(value)}`)
   }
 }

@@ -44,10 +44,31 @@ export function fromTreatyJSON(json: unknown): PMNode {
   }
   let doc: PMNode
   try {
+    checkAttributeNames(docJSON)
     doc = treatySchema.nodeFromJSON(docJSON)
     doc.check()
   } catch (e) {
     throw new DocumentError(`the document does not fit the treaty schema: ${(e as Error).message}`)
   }
   return doc
+}
+
+/**
+ * ProseMirror drops attributes a node type does not declare when it creates the node, so a
+ * misspelt or foreign attribute (`"lvl": 2`) would vanish without a word; refuse it instead.
+ */
+function checkAttributeNames(json: unknown): void {
+  const stack: unknown[] = [json]
+  while (stack.length) {
+    const node = stack.pop()
+    if (node === null || typeof node !== 'object') continue
+    const { type, attrs, content } = node as { type?: unknown; attrs?: unknown; content?: unknown }
+    const nodeType = typeof type === 'string' ? treatySchema.nodes[type] : undefined
+    if (nodeType && attrs !== null && typeof attrs === 'object') {
+      for (const name of Object.keys(attrs)) {
+        if (!Object.hasOwn(nodeType.spec.attrs ?? {}, name)) throw new RangeError(`a ${type} node has no attribute ${JSON.stringify(name)}`)
+      }
+    }
+    if (Array.isArray(content)) for (const child of content) stack.push(child)
+  }
 }

@@ -1,7 +1,10 @@
 import type { DOMOutputSpec, NodeSpec, Node as PMNode, TagParseRule } from 'prosemirror-model'
 import {
   isLanguage,
+  isSponsor,
   isSuffix,
+  OPTION_STYLES,
+  type OptionStyle,
   MAX_LEVEL,
   validateBoolean,
   validateLanguage,
@@ -38,6 +41,23 @@ function suffixFromDOM(dom: HTMLElement): string {
 function withSuffix(attrs: Record<string, string>, node: PMNode): Record<string, string> {
   if (node.attrs.suffix) attrs['data-suffix'] = node.attrs.suffix as string
   return attrs
+}
+
+// Sponsors travel through the clipboard as `data-sponsors="CN,FR"` (a State code holds no comma).
+function withSponsors(attrs: Record<string, string>, node: PMNode): Record<string, string> {
+  const sponsors = node.attrs.sponsors as string[]
+  if (sponsors.length) attrs['data-sponsors'] = sponsors.join(',')
+  return attrs
+}
+
+function sponsorsFromDOM(dom: HTMLElement): string[] {
+  const value = dom.getAttribute('data-sponsors')
+  return value ? value.split(',').filter(isSponsor) : []
+}
+
+function optionStyleFromDOM(dom: HTMLElement): OptionStyle {
+  const value = dom.getAttribute('data-label-style')
+  return (OPTION_STYLES as readonly (string | null)[]).includes(value) ? (value as OptionStyle) : 'arabic'
 }
 
 function textBlock(tag: string, cls: string): Pick<NodeSpec, 'toDOM' | 'parseDOM'> {
@@ -180,15 +200,20 @@ export const nodes: Record<string, NodeSpec> = {
     },
     defining: true,
     toDOM: (node) => ['div', { class: 'option-group', 'data-bracketed': String(node.attrs.bracketed), 'data-label-style': node.attrs.label_style as string }, 0],
-    parseDOM: [{ tag: 'div.option-group', getAttrs: (dom: HTMLElement) => ({ bracketed: dom.getAttribute('data-bracketed') === 'true' }) }],
+    parseDOM: [
+      {
+        tag: 'div.option-group',
+        getAttrs: (dom: HTMLElement) => ({ bracketed: dom.getAttribute('data-bracketed') === 'true', label_style: optionStyleFromDOM(dom) }),
+      },
+    ],
   },
   /** One option. Empty means "No text": the option of deleting the provision. */
   option: {
     content: '(paragraph | recital | preamble_opening | enacting_formula | article | option_group)*',
     attrs: { sponsors: { default: [], validate: validateSponsors } },
     defining: true,
-    toDOM: () => ['div', { class: 'option' }, 0],
-    parseDOM: [{ tag: 'div.option' }],
+    toDOM: (node) => ['div', withSponsors({ class: 'option' }, node), 0],
+    parseDOM: [{ tag: 'div.option', getAttrs: (dom: HTMLElement) => ({ sponsors: sponsorsFromDOM(dom) }) }],
   },
 
   /** Final clauses after the articles: testimonium ("IN WITNESS WHEREOF …"), place and date. Unnumbered. */
@@ -239,8 +264,8 @@ export const nodes: Record<string, NodeSpec> = {
     inline: true,
     content: 'inline*',
     attrs: { sponsors: { default: [], validate: validateSponsors } },
-    toDOM: () => ['span', { class: 'alternative' }, 0],
-    parseDOM: [{ tag: 'span.alternative' }],
+    toDOM: (node) => ['span', withSponsors({ class: 'alternative' }, node), 0],
+    parseDOM: [{ tag: 'span.alternative', getAttrs: (dom: HTMLElement) => ({ sponsors: sponsorsFromDOM(dom) }) }],
   },
 
   /** A blank to fill: `[X date]`, `[document symbol to be added]`, `{Placeholder for preamble}`. Never clean text. */

@@ -60,6 +60,16 @@ function latinSuffix(suffix: Suffix): string {
   return suffix ? ` ${suffix}` : ''
 }
 
+// A `bis` unit before any counted one has the number 0 ("Part 0 bis", "(0 bis)"): Roman
+// numerals and letters have no zero, and a label must never throw on a valid document.
+function roman(n: number): string {
+  return n === 0 ? '0' : romanNumeral(n)
+}
+
+function letters(n: number): string {
+  return n === 0 ? '0' : letterNumeral(n)
+}
+
 /** "第一条" / "第二条之二" / "Article 2 bis". */
 export function articleLabel(lang: Language, n: number, suffix: Suffix = ''): string {
   if (lang === 'zh') return `第${chineseNumeral(n)}条${suffix ? `之${chineseNumeral(suffixIndex(suffix))}` : ''}`
@@ -69,14 +79,14 @@ export function articleLabel(lang: Language, n: number, suffix: Suffix = ''): st
 /** "第一部分" / "Part I". */
 export function partLabel(lang: Language, n: number, suffix: Suffix = ''): string {
   if (lang === 'zh') return `第${chineseNumeral(n)}部分${suffix ? `之${chineseNumeral(suffixIndex(suffix))}` : ''}`
-  return `${PART_WORD[lang]} ${romanNumeral(n)}${latinSuffix(suffix)}`
+  return `${PART_WORD[lang]} ${roman(n)}${latinSuffix(suffix)}`
 }
 
 /** "附件一" / "Annex I"; a treaty with one annex calls it just "附件" / "Annex". */
 export function annexLabel(lang: Language, n: number, suffix: Suffix = '', only = false): string {
   if (only && !suffix) return ANNEX_WORD[lang]
   if (lang === 'zh') return `${ANNEX_WORD.zh}${chineseNumeral(n)}${suffix ? `之${chineseNumeral(suffixIndex(suffix))}` : ''}`
-  return `${ANNEX_WORD[lang]} ${romanNumeral(n)}${latinSuffix(suffix)}`
+  return `${ANNEX_WORD[lang]} ${roman(n)}${latinSuffix(suffix)}`
 }
 
 /** "Option 1" / "Option I" / "Option (a)" / "备选案文1". */
@@ -103,14 +113,14 @@ export function paragraphLabel(style: LabelStyle, level: number, n: number, suff
       if (zh && style.paraStyle === 'cjk') return `${chineseNumeral(n)}${suffix ? `之${chineseNumeral(suffixIndex(suffix))}` : ''}、`
       return `${n}${latinSuffix(suffix)}.`
     case 1:
-      return zh ? `（${chineseNumeral(n)}${suffix ? `之${chineseNumeral(suffixIndex(suffix))}` : ''}）` : `(${letterNumeral(n)}${latinSuffix(suffix)})`
+      return zh ? `（${chineseNumeral(n)}${suffix ? `之${chineseNumeral(suffixIndex(suffix))}` : ''}）` : `(${letters(n)}${latinSuffix(suffix)})`
     case 2:
       // Chinese legal style is 一、（一）1.（1）; with arabic paragraph numbers "1." is taken by level 0.
       if (zh) return style.paraStyle === 'cjk' ? `${n}${latinSuffix(suffix)}.` : `(${n}${latinSuffix(suffix)})`
-      return `(${romanNumeral(n).toLowerCase()}${latinSuffix(suffix)})`
+      return `(${roman(n).toLowerCase()}${latinSuffix(suffix)})`
     default:
-      if (zh) return style.paraStyle === 'cjk' ? `(${n}${latinSuffix(suffix)})` : `(${romanNumeral(n).toLowerCase()}${latinSuffix(suffix)})`
-      return `${letterNumeral(n)}${latinSuffix(suffix)}.`
+      if (zh) return style.paraStyle === 'cjk' ? `(${n}${latinSuffix(suffix)})` : `(${roman(n).toLowerCase()}${latinSuffix(suffix)})`
+      return `${letters(n)}${latinSuffix(suffix)}.`
   }
 }
 
@@ -245,7 +255,10 @@ function cloneCounters(c: Counters): Counters {
 function maxInto(target: Counters, other: Counters): void {
   target.article = Math.max(target.article, other.article)
   target.recital = Math.max(target.recital, other.recital)
-  for (let i = 0; i < target.paragraph.length; i++) target.paragraph[i] = Math.max(target.paragraph[i], other.paragraph[i])
+  // Paragraph counters go together: after "2. (c)" in one option and "3." in another, the text
+  // goes on from "3.", whose sub-paragraphs start again at (a) — not from a level-wise max "3. (c)".
+  const i = target.paragraph.findIndex((n, level) => n !== other.paragraph[level])
+  if (i >= 0 && other.paragraph[i] > target.paragraph[i]) target.paragraph = [...other.paragraph]
 }
 
 /** Looks up the label of the unit at `pos` (the position before the node). */

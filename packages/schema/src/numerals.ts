@@ -39,26 +39,80 @@ function chineseBelow10000(n: number, inner: boolean): string {
   return out
 }
 
-/** Parses a Chinese numeral as used in 第X条 (一 … 九千九百九十九, also 〇/零 and 两). Returns null if it is not one. */
+/**
+ * Parses a Chinese numeral as used in 第X条: the positional form chineseNumeral writes (一 …
+ * 九千九百九十九万…), also with 〇 for 零, 两 for 二 and 一十 for 十, and the digit-by-digit
+ * form of years (二〇〇五). Returns null if it is not one, including forms that read two ways:
+ * 一百一 is 110 in speech but 101 to a parser, so it must be written 一百一十 or 一百零一.
+ */
 export function parseChineseNumeral(text: string): number | null {
   if (!/^[零〇一二两三四五六七八九十百千万]+$/.test(text)) return null
-  const digit: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
-  const unit: Record<string, number> = { 十: 10, 百: 100, 千: 1000 }
-  let total = 0
-  let section = 0
-  let current = 0
-  for (const ch of text) {
-    if (ch in digit) current = digit[ch]
-    else if (ch in unit) {
-      section += (current || 1) * unit[ch]
-      current = 0
-    } else if (ch === '万') {
-      total += (section + current) * 10000
-      section = 0
-      current = 0
-    }
+  const chars = [...text]
+  if (!/[十百千万]/.test(text)) {
+    if (chars.length === 1) return CN_DIGIT[text]
+    // Digit by digit, as years are written: 二〇〇五.
+    if (text.includes('两') || CN_DIGIT[chars[0]] === 0) return null
+    return Number(chars.map((c) => CN_DIGIT[c]).join(''))
   }
-  return total + section + current
+  const sections = text.split('万')
+  if (sections.length > 2) return null
+  if (sections.length === 1) return parseChineseSection([...sections[0]], true)
+  const high = parseChineseSection([...sections[0]], true)
+  if (high === null || high === 0) return null
+  if (sections[1] === '') return high * 10000
+  const low = parseChineseSection([...sections[1]], false)
+  return low === null || low === 0 ? null : high * 10000 + low
+}
+
+const CN_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+const CN_UNIT: Record<string, number> = { 十: 1, 百: 2, 千: 3 }
+
+/**
+ * One section below 10 000 of a positional numeral: terms (digit + unit) with decreasing
+ * units, one 零 standing for each gap. `first`: the section starts the number (so it cannot
+ * start with 零); otherwise it follows 万, which counts as the unit before its first term.
+ */
+function parseChineseSection(chars: string[], first: boolean): number | null {
+  if (!chars.length) return null
+  let value = 0
+  let lastExp = 4
+  let terms = 0
+  let zero = false
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]
+    let digit: number
+    let exp: number
+    if (CN_DIGIT[c] === 0) {
+      if (zero || (first && terms === 0)) return null
+      zero = true
+      continue
+    }
+    if (c in CN_UNIT) {
+      // A bare 十 starts a section: 十一, 一万零十.
+      if (c !== '十' || terms > 0) return null
+      digit = 1
+      exp = 1
+    } else {
+      digit = CN_DIGIT[c]
+      const unit = chars[i + 1]
+      if (unit !== undefined && unit in CN_UNIT) {
+        exp = CN_UNIT[unit]
+        i++
+      } else {
+        if (i !== chars.length - 1) return null
+        exp = 0
+      }
+    }
+    if (exp >= lastExp) return null
+    const hasPrevious = terms > 0 || !first
+    // 零 stands for a gap; a bare last digit right after a gap would be ambiguous (一百一).
+    if (zero ? lastExp - exp < 2 : exp === 0 && hasPrevious && lastExp - exp >= 2) return null
+    value += digit * 10 ** exp
+    lastExp = exp
+    terms++
+    zero = false
+  }
+  return zero || terms === 0 ? null : value
 }
 
 const ROMAN: [number, string][] = [
@@ -90,6 +144,7 @@ export function parseRomanNumeral(text: string): number | null {
     const next = values[upper[i + 1]] ?? 0
     total += v < next ? -v : v
   }
+  if (total < 1 || total >= 4000) return null
   return romanNumeral(total) === upper ? total : null
 }
 

@@ -1,6 +1,6 @@
 import type { Node as PMNode } from 'prosemirror-model'
 import { Fragment } from 'prosemirror-model'
-import { outline } from '@accord/schema'
+import { numberTreaty, outline, romanNumeral, type Location, type Suffix } from '@accord/schema'
 import { countVariants, findLinkedSets, findNearDuplicates, type Inline, type LinkedSet, type NearDuplicate } from '../core/index'
 import { collectGroups } from './groups'
 import { nodeToInlines } from './convert'
@@ -8,10 +8,15 @@ import { nodeToInlines } from './convert'
 export interface TreatyBracketStats {
   /** Open bracket groups, nested ones included; placeholders are counted apart. */
   openGroups: number
+  /** Alternatives summed over the open groups. */
   alternatives: number
   placeholders: number
+  /** Deepest nesting of open groups: 0 without any, 1 when none is inside another. A placeholder is not a level. */
   maxDepth: number
-  /** Open groups per article, in article order ("Article 1" …), plus "Preamble", "Title" and others where they have any. */
+  /**
+   * Open groups per article, in article order ("Article 1" …), plus "Title", "Preamble", "Final clauses",
+   * annexes ("Annex I", "Annex I, Article 1") and "Other" where they have any.
+   */
   perArticle: { label: string; openGroups: number }[]
   linkedSets: LinkedSet[]
   nearDuplicates: NearDuplicate[]
@@ -22,10 +27,9 @@ export function treatyBracketStats(doc: PMNode): TreatyBracketStats {
   const groups = collectGroups(doc)
   const open = groups.filter((g) => !g.group.placeholder)
   const per = new Map<string, number>()
-  for (const b of outline(doc)) {
-    const label = unitLabel(b.location)
-    if (!per.has(label)) per.set(label, 0)
-  }
+  // Every article is listed, also one without text yet (which has no outline block), in document order.
+  const seeds = [...outline(doc).map((b) => ({ pos: b.pos, label: unitLabel(b.location) })), ...articleSeeds(doc)].sort((a, b) => a.pos - b.pos)
+  for (const { label } of seeds) if (!per.has(label)) per.set(label, 0)
   for (const g of open) {
     const label = unitLabel(g.location)
     per.set(label, (per.get(label) ?? 0) + 1)
@@ -35,18 +39,41 @@ export function treatyBracketStats(doc: PMNode): TreatyBracketStats {
     openGroups: open.length,
     alternatives: open.reduce((n, g) => n + g.group.alternatives.length, 0),
     placeholders: groups.length - open.length,
-    maxDepth: groups.reduce((m, g) => Math.max(m, g.depth), 0),
+    maxDepth: open.reduce((m, g) => Math.max(m, g.depth), 0),
     perArticle: [...per].filter(([label, n]) => label.startsWith('Article') || n > 0).map(([label, openGroups]) => ({ label, openGroups })),
     linkedSets: sets.filter((s) => s.count >= 2),
     nearDuplicates: findNearDuplicates(sets),
   }
 }
 
-function unitLabel(loc: { article?: number; articleSuffix?: string; annex?: number; preamble?: number; block: string }): string {
-  if (loc.annex !== undefined) return `Annex ${loc.annex}${loc.article !== undefined ? `, Article ${loc.article}${loc.articleSuffix ? ' ' + loc.articleSuffix : ''}` : ''}`
-  if (loc.article !== undefined) return `Article ${loc.article}${loc.articleSuffix ? ' ' + loc.articleSuffix : ''}`
+function articleSeeds(doc: PMNode): { pos: number; label: string }[] {
+  const out: { pos: number; label: string }[] = []
+  let annex: { end: number; number: number; suffix: Suffix } | undefined
+  for (const unit of numberTreaty(doc)) {
+    if (unit.kind === 'annex') annex = { end: unit.pos + unit.node.nodeSize, number: unit.number, suffix: unit.suffix }
+    if (unit.kind !== 'article') continue
+    const inAnnex = annex && unit.pos < annex.end ? annex : undefined
+    const loc: Location = { block: 'article', text: '', article: unit.number, articleSuffix: unit.suffix }
+    if (inAnnex) {
+      loc.annex = inAnnex.number
+      loc.annexSuffix = inAnnex.suffix
+    }
+    out.push({ pos: unit.pos, label: unitLabel(loc) })
+  }
+  return out
+}
+
+// The words of `describe` (outline.ts), so that a unit reads the same here and in messages.
+function unitLabel(loc: Location): string {
+  const article = loc.article !== undefined ? `Article ${loc.article}${loc.articleSuffix ? ' ' + loc.articleSuffix : ''}` : undefined
+  if (loc.annex !== undefined) {
+    const annex = `Annex ${loc.annex === 0 ? '0' : romanNumeral(loc.annex)}${loc.annexSuffix ? ' ' + loc.annexSuffix : ''}`
+    return article ? `${annex}, ${article}` : annex
+  }
+  if (article) return article
   if (loc.preamble !== undefined || loc.block === 'enacting_formula') return 'Preamble'
   if (loc.block === 'title') return 'Title'
+  if (loc.finalClauses) return 'Final clauses'
   return 'Other'
 }
 
@@ -77,7 +104,7 @@ export function variantDocument(doc: PMNode, choose: (pos: number, bracket: PMNo
       const pos = contentStart + offset
       if (child.type.name === 'bracket') {
         const choice = choose(pos, child)
-        if (choice === undefined || (choice !== null && choice >= child.childCount)) {
+        if (choice === undefined || (choice !== null && !(Number.isInteger(choice) && choice >= 0 && choice < child.childCount))) {
           children.push(child.copy(rebuild(child, pos + 1)))
         } else if (choice !== null) {
           const alt = child.child(choice)

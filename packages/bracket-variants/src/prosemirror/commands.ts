@@ -14,6 +14,16 @@ export interface ResolutionMeta {
   chosen: (string | null)[]
 }
 
+/** The node at `pos`, or null when `pos` is not a position in `doc` (commands take positions from menus and messages). */
+function nodeAtPos(doc: PMNode, pos: number): PMNode | null {
+  return Number.isInteger(pos) && pos >= 0 && pos <= doc.content.size ? doc.nodeAt(pos) : null
+}
+
+/** Whether `choice` names one of `count` alternatives or options. */
+function isIndex(choice: number, count: number): boolean {
+  return Number.isInteger(choice) && choice >= 0 && choice < count
+}
+
 /**
  * Replaces the bracket groups at `decisions` (position → alternative index, or null to drop
  * the group) in one transaction. Positions are processed from the end of the document so
@@ -23,10 +33,10 @@ export function resolveInTransaction(tr: Transaction, decisions: Map<number, num
   const meta: ResolutionMeta = { groups: [], chosen: [] }
   const positions = [...decisions.keys()].sort((a, b) => b - a)
   for (const pos of positions) {
-    const node = tr.doc.nodeAt(pos)
+    const node = nodeAtPos(tr.doc, pos)
     if (!node || node.type.name !== 'bracket') throw new RangeError(`there is no bracket group at position ${pos}`)
     const choice = decisions.get(pos)!
-    if (choice !== null && (choice < 0 || choice >= node.childCount)) {
+    if (choice !== null && !isIndex(choice, node.childCount)) {
       throw new RangeError(`the bracket group at position ${pos} has ${node.childCount} alternative(s); there is no alternative ${choice + 1}`)
     }
     const content = choice === null ? Fragment.empty : node.child(choice).content
@@ -44,9 +54,9 @@ export function resolveInTransaction(tr: Transaction, decisions: Map<number, num
  */
 export function resolveBracket(pos: number, choice: number | null): Command {
   return (state, dispatch) => {
-    const node = state.doc.nodeAt(pos)
+    const node = nodeAtPos(state.doc, pos)
     if (!node || node.type.name !== 'bracket') return false
-    if (choice !== null && (choice < 0 || choice >= node.childCount)) return false
+    if (choice !== null && !isIndex(choice, node.childCount)) return false
     if (dispatch) {
       const tr = state.tr
       resolveInTransaction(tr, new Map([[pos, choice]]))
@@ -61,7 +71,7 @@ export function linkedSetDecisions(state: EditorState | { doc: PMNode }, key: st
   const decisions = new Map<number, number | null>()
   for (const g of collectGroups(state.doc)) {
     if (g.group.placeholder || g.key !== key) continue
-    if (index !== null && index >= g.group.alternatives.length) continue
+    if (index !== null && !isIndex(index, g.group.alternatives.length)) continue
     decisions.set(g.pos, index)
   }
   return decisions
@@ -115,9 +125,9 @@ export function resolveByText(text: string): Command {
  */
 export function chooseOption(pos: number, index: number | null): Command {
   return (state, dispatch) => {
-    const node = state.doc.nodeAt(pos)
+    const node = nodeAtPos(state.doc, pos)
     if (!node || node.type.name !== 'option_group') return false
-    if (index !== null && (index < 0 || index >= node.childCount)) return false
+    if (index !== null && !isIndex(index, node.childCount)) return false
     const content = index === null ? Fragment.empty : node.child(index).content
     const $pos = state.doc.resolve(pos)
     const parent = $pos.parent
