@@ -1,0 +1,95 @@
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
+import { openSession, type CollabSession } from '../collab/session'
+import { EditorController } from '../editor/EditorController'
+import { useI18n } from '../i18n/I18n'
+import { followLink } from '../route'
+import type { UserIdentity } from '../settings'
+import { useUser } from '../UserContext'
+import { AppBar } from './AppBar'
+import { ConnectionBadge } from './ConnectionBadge'
+import { HelpPopover } from './HelpPopover'
+import { NamePrompt } from './NamePrompt'
+import { PresenceList } from './PresenceList'
+import { Toolbar } from './Toolbar'
+import { TreatyEditor } from './TreatyEditor'
+
+/** One document open for editing. Asks the person's name first, once per browser. */
+export function EditorPage({ docId }: { docId: string }) {
+  const { user, setName } = useUser()
+  if (!user) {
+    return (
+      <div className="page">
+        <AppBar />
+        <NamePrompt onSave={setName} />
+      </div>
+    )
+  }
+  return <OpenDocument docId={docId} user={user} onRename={setName} />
+}
+
+function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIdentity; onRename: (name: string) => void }) {
+  const { t } = useI18n()
+  const [session, setSession] = useState<CollabSession | null>(null)
+  const [renaming, setRenaming] = useState(false)
+  const controller = useMemo(() => new EditorController(), [])
+
+  // The session lives as long as the page shows this document: a new name only updates
+  // awareness (below), it does not reconnect, so `user` is deliberately not a dependency.
+  useEffect(() => {
+    const s = openSession(docId, user)
+    setSession(s)
+    return () => {
+      s.destroy()
+      setSession(null)
+    }
+  }, [docId])
+  useEffect(() => {
+    session?.provider.awareness.setLocalStateField('user', { name: user.name, color: user.color })
+  }, [session, user])
+
+  const title = useSyncExternalStore(controller.subscribe, () => titleOf(controller))
+  useEffect(() => {
+    document.title = `${title || t('editor.untitled')} · ${t('app.name')}`
+  }, [title, t])
+
+  return (
+    <div className="page editor-page">
+      <AppBar
+        tools={
+          session && (
+            <>
+              <PresenceList awareness={session.provider.awareness} onRename={() => setRenaming(true)} />
+              <ConnectionBadge monitor={session.connection} />
+              <HelpPopover />
+            </>
+          )
+        }
+      >
+        <a className="back" href="/" onClick={followLink({ name: 'documents' })}>
+          <span aria-hidden="true">←</span> {t('editor.back')}
+        </a>
+        <span className="doc-title" title={title}>
+          {title}
+        </span>
+      </AppBar>
+      <Toolbar controller={controller} />
+      {session && <TreatyEditor session={session} controller={controller} />}
+      {renaming && (
+        <NamePrompt
+          initial={user.name}
+          onSave={(name) => {
+            onRename(name)
+            setRenaming(false)
+          }}
+          onCancel={() => setRenaming(false)}
+        />
+      )}
+    </div>
+  )
+}
+
+function titleOf(controller: EditorController): string {
+  const treaty = controller.view?.state.doc.firstChild
+  const first = treaty?.firstChild
+  return first && first.type.name === 'title' ? first.textContent : ''
+}

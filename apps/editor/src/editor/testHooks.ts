@@ -1,0 +1,88 @@
+import { numberTreaty } from '@accord/schema'
+import { TextSelection } from 'prosemirror-state'
+import type { EditorView } from 'prosemirror-view'
+import type { CollabSession } from '../collab/session'
+import { numberingKey } from './pluginKeys'
+
+/**
+ * What end-to-end tests read instead of scraping HTML: the view, the Y.Doc and the provider,
+ * and the labels the numbering plugin shows. Installed in development, or when a test sets
+ * `window.__accordTestHooks = true` before the page loads (Playwright's addInitScript), so the
+ * production build under test is the one people use.
+ */
+export interface AccordTestHooks {
+  view: EditorView
+  session: CollabSession
+  /** The derived labels, in document order, as the numbering module computes them. */
+  labels(): string[]
+  /** The labels the editor currently shows (the numbering plugin's decorations). */
+  shownLabels(): string[]
+  /** The document as ProseMirror JSON. */
+  json(): unknown
+  /** The treaty text: each textblock's text on its own line. */
+  text(): string
+  /**
+   * Selects the `occurrence`-th appearance of `text` (within one run of text) and focuses the
+   * editor; `collapse` puts the cursor before or after it instead. False when not found.
+   */
+  select(text: string, options?: { occurrence?: number; collapse?: 'start' | 'end' }): boolean
+}
+
+declare global {
+  interface Window {
+    __accord?: AccordTestHooks
+    __accordTestHooks?: boolean
+  }
+}
+
+export function testHooksEnabled(): boolean {
+  return import.meta.env.DEV || window.__accordTestHooks === true
+}
+
+export function installTestHooks(view: EditorView, session: CollabSession): () => void {
+  if (!testHooksEnabled()) return () => {}
+  const hooks: AccordTestHooks = {
+    view,
+    session,
+    labels: () => numberTreaty(view.state.doc).map((u) => u.label),
+    shownLabels: () =>
+      (numberingKey.getState(view.state)?.decorations.find() ?? [])
+        .sort((a, b) => a.from - b.from)
+        .map((d) => (d as unknown as { type: { attrs: Record<string, string> } }).type.attrs['data-label']),
+    json: () => view.state.doc.toJSON(),
+    text: () => {
+      const lines: string[] = []
+      view.state.doc.descendants((node) => {
+        if (node.isTextblock) {
+          lines.push(node.textContent)
+          return false
+        }
+        return true
+      })
+      return lines.join('\n')
+    },
+    select: (text, { occurrence = 0, collapse } = {}) => {
+      let seen = 0
+      let found: { from: number; to: number } | null = null
+      view.state.doc.descendants((node, pos) => {
+        if (found || !node.isText) return !found
+        let at = node.text!.indexOf(text)
+        while (at >= 0 && !found) {
+          if (seen++ === occurrence) found = { from: pos + at, to: pos + at + text.length }
+          at = node.text!.indexOf(text, at + 1)
+        }
+        return false
+      })
+      if (!found) return false
+      const { from, to } = found
+      const [anchor, head] = collapse === 'start' ? [from, from] : collapse === 'end' ? [to, to] : [from, to]
+      view.focus()
+      view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, anchor, head)))
+      return true
+    },
+  }
+  window.__accord = hooks
+  return () => {
+    if (window.__accord === hooks) delete window.__accord
+  }
+}

@@ -1,0 +1,14 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+import 'prosemirror-view/style/prosemirror.css'
+import './styles/app.css'
+import './styles/treaty.css'
+
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html must contain <div id="root">')
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+)

@@ -1,0 +1,179 @@
+import fs from 'node:fs'
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from '@playwright/test'
+
+/**
+ * Page objects and fixtures for the end-to-end tests. Every test gets its own document (the
+ * sample treaty imported afresh through the API), and `openTreaty` opens it as a new delegate:
+ * a separate browser context with its own name, storage and network switch. Assertions read
+ * the editor's state through the test hooks (`window.__accord`), not the HTML.
+ */
+
+export const SAMPLE_TEXT = fs.readFileSync(new URL('../../packages/treaty-io/samples/npt-2005-security-assurances-protocol.zh.txt', import.meta.url), 'utf8')
+
+// The hooks the editor installs on window.__accord (type only: erased when the tests run).
+export type { AccordTestHooks } from '../../apps/editor/src/editor/testHooks'
+
+/**
+ * Cuts and restores one delegate's connection to the collaboration server. (Chromium's
+ * offline emulation leaves open websockets alone, so the tests route the socket instead.)
+ * While offline, every reconnection attempt is closed at once, as a dead network would.
+ */
+export class Network {
+  private online = true
+  private readonly open = new Set<WebSocketRoute>()
+
+  async install(context: BrowserContext): Promise<void> {
+    await context.routeWebSocket(/\/collab\//, (ws) => {
+      if (!this.online) {
+        void ws.close({ code: 4000, reason: 'offline (test)' }).catch(() => {})
+        return
+      }
+      const server = ws.connectToServer()
+      this.open.add(ws)
+      ws.onClose(() => {
+        this.open.delete(ws)
+        void server.close().catch(() => {})
+      })
+      server.onClose(() => {
+        this.open.delete(ws)
+        void ws.close().catch(() => {})
+      })
+    })
+  }
+
+  async goOffline(): Promise<void> {
+    this.online = false
+    await Promise.all([...this.open].map((ws) => ws.close({ code: 4000, reason: 'offline (test)' }).catch(() => {})))
+    this.open.clear()
+  }
+
+  goOnline(): void {
+    this.online = true
+  }
+}
+
+export type Phase = 'connecting' | 'syncing' | 'connected' | 'offline' | 'closed'
+
+/** One delegate's view of a treaty: the page object the tests drive. */
+export class TreatyPage {
+  readonly connection: Locator
+  readonly toolbar: Locator
+  readonly presence: Locator
+
+  constructor(
+    readonly page: Page,
+    readonly network: Network,
+    readonly docId: string,
+  ) {
+    this.connection = page.locator('.connection')
+    this.toolbar = page.getByRole('toolbar')
+    this.presence = page.locator('.presence')
+  }
+
+  async goto(): Promise<void> {
+    await this.page.goto(`/d/${encodeURIComponent(this.docId)}`)
+    await this.ready()
+  }
+
+  /** Waits until the document has arrived and the text is editable. */
+  async ready(): Promise<void> {
+    await this.page.waitForFunction(() => !!window.__accord && document.querySelector('.paper')?.getAttribute('data-ready') === 'true')
+    await expect(this.page.locator('.treaty-editor')).toHaveAttribute('contenteditable', 'true')
+  }
+
+  text(): Promise<string> {
+    return this.page.evaluate(() => window.__accord!.text())
+  }
+
+  json(): Promise<unknown> {
+    return this.page.evaluate(() => window.__accord!.json())
+  }
+
+  /** The labels the editor shows (from its numbering decorations), in document order. */
+  shownLabels(): Promise<string[]> {
+    return this.page.evaluate(() => window.__accord!.shownLabels())
+  }
+
+  async articleLabels(): Promise<string[]> {
+    return (await this.shownLabels()).filter((l) => /^(第.+条(之.+)?|Article \d+.*)$/.test(l))
+  }
+
+  /** Selects `text` (or puts the cursor before / after it) and focuses the editor. */
+  async select(text: string, options?: { occurrence?: number; collapse?: 'start' | 'end' }): Promise<void> {
+    const found = await this.page.evaluate(([t, o]) => window.__accord!.select(t, o), [text, options] as const)
+    expect(found, `the text should contain ${JSON.stringify(text)}`).toBe(true)
+  }
+
+  async type(text: string): Promise<void> {
+    await this.page.keyboard.type(text)
+  }
+
+  async press(key: string): Promise<void> {
+    await this.page.keyboard.press(key)
+  }
+
+  /** A toolbar button by action id: undo, redo, addArticle, addParagraph, indent, outdent, bracket, alternative. */
+  tool(action: string): Locator {
+    return this.toolbar.locator(`[data-action="${action}"]`)
+  }
+
+  async expectPhase(phase: Phase): Promise<void> {
+    await expect(this.connection).toHaveAttribute('data-phase', phase)
+  }
+}
+
+export interface CreatedDocument {
+  id: string
+  warnings: { line: number; column: number; code: string; message: string }[]
+}
+
+export async function createDocument(request: APIRequestContext, text: string): Promise<CreatedDocument> {
+  const res = await request.post('/api/documents', { data: text, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+  expect(res.status(), await res.text()).toBe(201)
+  return (await res.json()) as CreatedDocument
+}
+
+const COLORS = ['#1d4ed8', '#047857', '#7c3aed', '#b45309']
+let contextCount = 0
+
+/** A fresh browser context for one delegate, with test hooks on and a name (and cursor colour) already given. */
+export async function delegateContext(browser: Browser, baseURL: string | undefined, name: string | null): Promise<BrowserContext> {
+  const color = COLORS[contextCount++ % COLORS.length]
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } })
+  await context.addInitScript((user) => {
+    window.__accordTestHooks = true
+    if (user && !localStorage.getItem('accord.user')) localStorage.setItem('accord.user', JSON.stringify(user))
+  }, name ? { name, color } : null)
+  return context
+}
+
+interface Fixtures {
+  /** A fresh copy of the sample treaty, made through the API for this test. */
+  docId: string
+  /** Opens `docId` (or another document) as a new delegate in its own browser context. */
+  openTreaty: (options?: { name?: string; docId?: string }) => Promise<TreatyPage>
+}
+
+export const test = base.extend<Fixtures>({
+  docId: async ({ request }, use) => {
+    const { id } = await createDocument(request, SAMPLE_TEXT)
+    await use(id)
+  },
+  openTreaty: async ({ browser, docId, baseURL }, use) => {
+    const contexts: BrowserContext[] = []
+    let n = 0
+    await use(async ({ name, docId: id = docId } = {}) => {
+      const context = await delegateContext(browser, baseURL, name ?? `Delegate ${++n}`)
+      contexts.push(context)
+      const network = new Network()
+      await network.install(context)
+      const page = await context.newPage()
+      const treaty = new TreatyPage(page, network, id)
+      await treaty.goto()
+      return treaty
+    })
+    await Promise.all(contexts.map((c) => c.close()))
+  },
+})
+
+export { expect }

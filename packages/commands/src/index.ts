@@ -1,0 +1,7 @@
+export { commandMeta, commandName } from './meta'
+export { addArticle, addParagraph } from './structure'
+export { splitParagraph } from './split'
+export { joinParagraphBackward, joinParagraphForward, atBlockEdge } from './join'
+export { exitInlineBackward, exitInlineForward, crossInlineBoundary } from './inline'
+export { indentParagraph, outdentParagraph } from './level'
+export { bracketSelection, addAlternative } from './bracket'

@@ -1,0 +1,401 @@
+import type { Node as PMNode } from 'prosemirror-model'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { checkUpdate, type TreatyEncoding } from './checkUpdate'
+import { CLOSE } from './closeCodes'
+import type { Logger } from './log'
+import {
+  decodeAwarenessUpdate,
+  decodeMessage,
+  encodeAwareness,
+  encodeAwarenessUpdate,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  ProtocolError,
+} from './protocol'
+import type { Storage, StoredDocument } from './storage'
+import { newServerYDoc, readTreaty, TREATY_FRAGMENT } from './treatyDoc'
+import type { WriteQueue } from './WriteQueue'
+
+/** What a room needs from a client connection; the transport adapts a websocket to it, tests use a plain object. */
+export interface Connection {
+  send(message: Uint8Array): void
+  close(code: number, reason: string): void
+}
+
+export interface RoomOptions {
+  storage: Storage
+  writer: WriteQueue
+  encoding: TreatyEncoding
+  logger: Logger
+  maxDocumentBytes: number
+  compactAfterUpdates: number
+  compactAfterBytes: number
+  inspectDelayMs: number
+  /** The treaty's title, for the document list (treaty-io's documentTitle). */
+  titleOf: (doc: PMNode) => string
+  /** Called when the last connection left (the registry starts its idle timer). */
+  onEmpty?: (room: Room) => void
+  /** Called when the room gave up (a failed write): it is closed and must be dropped. */
+  onFailed?: (room: Room) => void
+}
+
+interface ConnectionState {
+  /** Awareness client ids this connection introduced; only it may change them, and they leave with it. */
+  awarenessIds: Set<number>
+}
+
+/** Awareness ids one connection may own: a browser tab has one; the bound stops a client from flooding presence. */
+const MAX_AWARENESS_IDS = 8
+
+/**
+ * One document while anyone has it open: its Y.Doc, its awareness, its connections.
+ *
+ * Every change to the document, a client's update or a server mutation, passes through the
+ * doc's 'update' event, where it is appended to the write queue; whatever a client is sent
+ * afterwards (the broadcast of that update, a sync answer, awareness) waits until the queue
+ * says it is durable. An update is checked before it is applied (size, decoding, treaty
+ * encoding); a bad one closes only the connection that sent it and is neither stored nor sent.
+ */
+export class Room {
+  readonly doc: Y.Doc
+  readonly awareness: awarenessProtocol.Awareness
+  private readonly connections = new Map<Connection, ConnectionState>()
+  private readonly awarenessOwners = new Map<number, Connection>()
+  private readonly options: RoomOptions
+  /** Bytes of stored state: checkpoint plus log. Exact after a compaction, an upper bound between. */
+  private bytes: number
+  private logCount: number
+  private logBytes: number
+  private title: string
+  private lastProblem: string | null = null
+  private inspectTimer: NodeJS.Timeout | null = null
+  private firstUninspected = 0
+  private lastChange = 0
+  private compaction: Promise<void> | null = null
+  private compactScheduled = false
+  private closed = false
+
+  constructor(
+    readonly id: string,
+    stored: StoredDocument,
+    options: RoomOptions,
+  ) {
+    this.options = options
+    this.doc = newServerYDoc()
+    this.doc.getXmlFragment(TREATY_FRAGMENT)
+    this.doc.transact(() => {
+      for (const update of stored.updates) Y.applyUpdate(this.doc, update)
+    }, 'load')
+    this.bytes = stored.bytes
+    this.logCount = stored.logCount
+    this.logBytes = stored.logBytes
+    this.title = stored.record.title
+    // Listen only after loading: stored updates are not appended again.
+    this.doc.on('update', this.onDocUpdate)
+    this.awareness = new awarenessProtocol.Awareness(this.doc)
+    this.awareness.setLocalState(null)
+    this.awareness.on('update', this.onAwarenessUpdate)
+    if (this.needsCompaction()) this.scheduleCompaction()
+  }
+
+  get connectionCount(): number {
+    return this.connections.size
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Stored size in bytes (see `bytes`). */
+  get size(): number {
+    return this.bytes
+  }
+
+  /** Adds a connection and opens the sync: the server's state vector, then (once durable) who is here. */
+  connect(conn: Connection): void {
+    if (this.closed) throw new Error(`room ${this.id} is closed; open it again`)
+    this.connections.set(conn, { awarenessIds: new Set() })
+    conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    this.options.writer.afterDurable(() => {
+      if (!this.connections.has(conn) || this.awareness.getStates().size === 0) return
+      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])))
+    })
+  }
+
+  /** Handles one message from a connection. Never throws: a bad message closes its own connection. */
+  receive(conn: Connection, data: Uint8Array): void {
+    if (this.closed || !this.connections.has(conn)) return
+    let message: ReturnType<typeof decodeMessage>
+    try {
+      message = decodeMessage(data)
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.reject(conn, CLOSE.MALFORMED, error.message)
+      throw error
+    }
+    switch (message.type) {
+      case 'sync-step-1': {
+        const stateVector = message.stateVector.slice()
+        this.options.writer.afterDurable((error) => {
+          if (error || !this.connections.has(conn)) return
+          conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)))
+        })
+        return
+      }
+      case 'sync-step-2':
+      case 'update':
+        return this.applyClientUpdate(conn, message.update)
+      case 'awareness':
+        return this.applyAwareness(conn, message.update)
+      case 'query-awareness':
+        this.options.writer.afterDurable(() => {
+          if (!this.connections.has(conn)) return
+          conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])))
+        })
+        return
+    }
+  }
+
+  /** Removes a connection (its socket closed); its presence leaves with it. */
+  disconnect(conn: Connection): void {
+    const state = this.connections.get(conn)
+    if (!state) return
+    this.connections.delete(conn)
+    const ids = [...state.awarenessIds].filter((id) => this.awarenessOwners.get(id) === conn)
+    for (const id of ids) this.awarenessOwners.delete(id)
+    if (ids.length) awarenessProtocol.removeAwarenessStates(this.awareness, ids, null)
+    if (this.connections.size === 0 && !this.closed) this.options.onEmpty?.(this)
+  }
+
+  /**
+   * The one place where the server changes a shared document: `actor` says who (a facilitator
+   * action, a migration) and becomes the transaction origin, so the change is logged, stored
+   * and broadcast like a client's.
+   */
+  transact(actor: string, change: (doc: Y.Doc) => void): void {
+    if (this.closed) throw new Error(`room ${this.id} is closed`)
+    this.options.logger.info('server change', { doc: this.id, actor })
+    this.doc.transact(() => change(this.doc), `server:${actor}`)
+  }
+
+  /** Reads the treaty now (a copy; see readTreaty). Throws DocumentError when it no longer fits the schema. */
+  read(): PMNode {
+    return readTreaty(this.doc)
+  }
+
+  /**
+   * Re-reads the document as a treaty: refreshes the stored title and reports, once per
+   * distinct problem, content that no longer fits the schema (y-prosemirror drops such content
+   * in every editor; the log line says where it came from).
+   */
+  async inspect(): Promise<void> {
+    if (this.inspectTimer) clearTimeout(this.inspectTimer)
+    this.inspectTimer = null
+    if (this.closed) return
+    let title = this.title
+    try {
+      const doc = this.read()
+      title = this.options.titleOf(doc)
+      this.lastProblem = null
+    } catch (error) {
+      const problem = (error as Error).message
+      if (problem !== this.lastProblem) this.options.logger.warn('document does not fit the schema', { doc: this.id, problem })
+      this.lastProblem = problem
+    }
+    if (title !== this.title) {
+      this.title = title
+      await this.options.storage.setTitle(this.id, title)
+    }
+  }
+
+  /** Folds the log into one checkpoint so the next load replays one update. Concurrent calls share one run. */
+  compact(): Promise<void> {
+    if (!this.compaction) {
+      this.compaction = this.runCompaction().finally(() => {
+        this.compaction = null
+      })
+    }
+    return this.compaction
+  }
+
+  private async runCompaction(): Promise<void> {
+    // No flush needed first: the checkpoint is the whole document, a superset of the log it
+    // replaces; updates still queued are appended after it and replay harmlessly.
+    if (this.logCount === 0 || this.closed) return
+    const state = Y.encodeStateAsUpdate(this.doc)
+    const foldedCount = this.logCount
+    const foldedBytes = this.logBytes
+    // The state holds every update appended so far: the storage contract for compact.
+    await this.options.storage.compact(this.id, state)
+    this.logCount -= foldedCount
+    this.logBytes -= foldedBytes
+    this.bytes = state.length + this.logBytes
+    this.options.logger.debug('compacted', { doc: this.id, bytes: state.length })
+  }
+
+  /**
+   * Closes the room: connections are closed with `code` (none are left when the room was idle),
+   * pending writes are flushed, the log compacted, the title refreshed, the document released.
+   */
+  async close(code: number = CLOSE.GOING_AWAY, reason = 'the server is shutting down'): Promise<void> {
+    if (this.closed) return
+    for (const conn of [...this.connections.keys()]) {
+      this.connections.delete(conn)
+      conn.close(code, reason)
+    }
+    await this.options.writer.flush()
+    await this.inspect()
+    await this.compact()
+    // Updates that arrived while a compaction already ran (a server change) need one more pass.
+    if (this.logCount > 0) await this.compact()
+    this.release()
+  }
+
+  private release(): void {
+    this.closed = true
+    if (this.inspectTimer) clearTimeout(this.inspectTimer)
+    this.inspectTimer = null
+    this.doc.off('update', this.onDocUpdate)
+    this.awareness.off('update', this.onAwarenessUpdate)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  /** A write failed: memory is ahead of the disk. Drop everything; clients reconnect and resend what they have. */
+  private fail(error: Error): void {
+    if (this.closed) return
+    this.options.logger.error('could not save changes; closing the room', { doc: this.id, error })
+    for (const conn of [...this.connections.keys()]) {
+      this.connections.delete(conn)
+      conn.close(CLOSE.INTERNAL_ERROR, 'the server could not save changes; reconnecting will resend them')
+    }
+    this.release()
+    this.options.onFailed?.(this)
+  }
+
+  private reject(conn: Connection, code: number, reason: string): void {
+    this.options.logger.warn('closing a connection', { doc: this.id, code, reason })
+    this.disconnect(conn)
+    conn.close(code, reason)
+  }
+
+  private applyClientUpdate(conn: Connection, update: Uint8Array): void {
+    if (this.bytes + update.length > this.options.maxDocumentBytes) {
+      return this.reject(conn, CLOSE.DOCUMENT_TOO_LARGE, `the document would exceed its limit of ${this.options.maxDocumentBytes} bytes`)
+    }
+    const problem = checkUpdate(update, this.doc, this.options.encoding)
+    if (problem) return this.reject(conn, CLOSE.MALFORMED, `rejected update: ${problem}`)
+    try {
+      // Origin = the connection, so the broadcast skips its sender. If applying throws half-way,
+      // what was integrated still went through onDocUpdate: memory and disk stay equal.
+      Y.applyUpdate(this.doc, update, conn)
+    } catch (error) {
+      this.reject(conn, CLOSE.MALFORMED, `rejected update: ${(error as Error).message}`)
+    }
+  }
+
+  /**
+   * Yjs emits here only what is new to the document (a duplicate emits nothing; an update
+   * waiting for a missing one is emitted, with it, once that arrives), which is exactly what
+   * must be stored and forwarded.
+   */
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    const { writer } = this.options
+    writer.append(this.id, update)
+    this.bytes += update.length
+    this.logCount++
+    this.logBytes += update.length
+    const message = encodeUpdate(update)
+    const sender = origin as Connection
+    writer.afterDurable((error) => {
+      if (error) return this.fail(error)
+      if (this.closed) return
+      for (const conn of this.connections.keys()) if (conn !== sender) conn.send(message)
+      if (this.needsCompaction()) this.scheduleCompaction()
+    })
+    this.scheduleInspection()
+  }
+
+  private applyAwareness(conn: Connection, update: Uint8Array): void {
+    let entries: ReturnType<typeof decodeAwarenessUpdate>
+    try {
+      entries = decodeAwarenessUpdate(update)
+    } catch (error) {
+      return this.reject(conn, CLOSE.MALFORMED, (error as Error).message)
+    }
+    const state = this.connections.get(conn)
+    if (!state) return
+    // A connection may only speak for the awareness ids it introduced: no forging another user's presence.
+    const allowed = entries.filter((entry) => {
+      const owner = this.awarenessOwners.get(entry.clientID)
+      if (owner === conn) return true
+      if (owner !== undefined || entry.state === null || state.awarenessIds.size >= MAX_AWARENESS_IDS) return false
+      this.awarenessOwners.set(entry.clientID, conn)
+      state.awarenessIds.add(entry.clientID)
+      return true
+    })
+    if (allowed.length) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(allowed), conn)
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = added.concat(updated, removed)
+    for (const id of removed) {
+      const owner = this.awarenessOwners.get(id)
+      if (owner) {
+        this.awarenessOwners.delete(id)
+        this.connections.get(owner)?.awarenessIds.delete(id)
+      }
+    }
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    // Behind the write queue too: a cursor may point into an update that is not yet sent.
+    this.options.writer.afterDurable(() => {
+      if (this.closed) return
+      for (const conn of this.connections.keys()) if (conn !== origin) conn.send(message)
+    })
+  }
+
+  private needsCompaction(): boolean {
+    return this.logCount > 0 && (this.logCount >= this.options.compactAfterUpdates || this.logBytes >= this.options.compactAfterBytes)
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compactScheduled || this.compaction) return
+    this.compactScheduled = true
+    // Off the current turn, so the broadcasts waiting in this batch go out first.
+    setImmediate(() => {
+      this.compactScheduled = false
+      if (this.closed) return
+      this.compact().catch((error: unknown) => this.options.logger.error('compaction failed', { doc: this.id, error }))
+    })
+  }
+
+  /**
+   * Inspection waits for a pause in the edits (inspectDelayMs without a change), but never
+   * longer than 30 pauses' worth while someone types without stopping.
+   */
+  private scheduleInspection(): void {
+    const now = Date.now()
+    this.lastChange = now
+    if (this.inspectTimer || this.closed) return
+    this.firstUninspected = now
+    this.armInspection(this.options.inspectDelayMs)
+  }
+
+  private armInspection(delay: number): void {
+    this.inspectTimer = setTimeout(() => {
+      this.inspectTimer = null
+      const now = Date.now()
+      const quietFor = now - this.lastChange
+      const waited = now - this.firstUninspected
+      if (quietFor < this.options.inspectDelayMs && waited < 30 * this.options.inspectDelayMs) {
+        return this.armInspection(this.options.inspectDelayMs - quietFor)
+      }
+      this.inspect().catch((error: unknown) => this.options.logger.error('inspection failed', { doc: this.id, error }))
+    }, delay)
+    this.inspectTimer.unref()
+  }
+}
