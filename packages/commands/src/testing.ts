@@ -1,24 +1,13 @@
-import { treatySchema } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, NodeSelection, TextSelection, type Command, type Selection } from 'prosemirror-state'
-import { builders } from 'prosemirror-test-builder'
+import { treatyBuilders } from '@accord/schema/test-builders'
 import { expect } from 'vitest'
 
 /**
  * Test fixtures: prosemirror-test-builder builders over the treaty schema. `<a>` (and `<b>`)
  * mark the selection; `<node>` a node selection. Only tests import this module.
  */
-export const b = builders(treatySchema, {
-  p: { nodeType: 'paragraph' },
-  p1: { nodeType: 'paragraph', level: 1 },
-  p2: { nodeType: 'paragraph', level: 2 },
-  p3: { nodeType: 'paragraph', level: 3 },
-  art: { nodeType: 'article' },
-  heading: { nodeType: 'article_heading' },
-  br: { nodeType: 'bracket' },
-  alt: { nodeType: 'alternative' },
-  zh: { nodeType: 'treaty', lang: 'zh' },
-})
+export const b = treatyBuilders
 
 export type Tagged = PMNode & { tag: Record<string, number> }
 

@@ -1,5 +1,5 @@
 import type { Node as PMNode } from 'prosemirror-model'
-import { builders } from 'prosemirror-test-builder'
+import { treatyBuilders } from './testBuilders'
 import { describe, expect, it } from 'vitest'
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, DocumentError, fromTreatyJSON, toTreatyFile } from './document'
 import { treatySchema } from './schema'
@@ -7,21 +7,7 @@ import { treatySchema } from './schema'
 const {
   doc, treaty, title, preamble, opening, recital, formula, part, partHeading, art, heading,
   p, og, opt, final, annex, annexHeading, br, alt, ph, note,
-} = builders(treatySchema, {
-  opening: { nodeType: 'preamble_opening' },
-  formula: { nodeType: 'enacting_formula' },
-  partHeading: { nodeType: 'part_heading' },
-  art: { nodeType: 'article' },
-  heading: { nodeType: 'article_heading' },
-  p: { nodeType: 'paragraph' },
-  og: { nodeType: 'option_group' },
-  opt: { nodeType: 'option' },
-  final: { nodeType: 'final_clauses' },
-  annexHeading: { nodeType: 'annex_heading' },
-  br: { nodeType: 'bracket' },
-  alt: { nodeType: 'alternative' },
-  ph: { nodeType: 'placeholder' },
-})
+} = treatyBuilders
 
 /** A document using every node type, with non-default attributes. */
 const full = doc(

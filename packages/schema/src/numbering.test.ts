@@ -1,5 +1,5 @@
 import type { Node as PMNode } from 'prosemirror-model'
-import { builders } from 'prosemirror-test-builder'
+import { treatyBuilders } from './testBuilders'
 import { describe, expect, it } from 'vitest'
 import {
   annexLabel,
@@ -19,22 +19,7 @@ import { treatySchema } from './schema'
 const {
   doc, treaty, zh, zhCjk, title, preamble, opening, recital, formula, part, art, heading,
   p, p1, p2, p3, og, opt, final, annex, annexHeading,
-} = builders(treatySchema, {
-  zh: { nodeType: 'treaty', lang: 'zh' },
-  zhCjk: { nodeType: 'treaty', lang: 'zh', para_style: 'cjk' },
-  opening: { nodeType: 'preamble_opening' },
-  formula: { nodeType: 'enacting_formula' },
-  art: { nodeType: 'article' },
-  heading: { nodeType: 'article_heading' },
-  p: { nodeType: 'paragraph' },
-  p1: { nodeType: 'paragraph', level: 1 },
-  p2: { nodeType: 'paragraph', level: 2 },
-  p3: { nodeType: 'paragraph', level: 3 },
-  og: { nodeType: 'option_group' },
-  opt: { nodeType: 'option' },
-  final: { nodeType: 'final_clauses' },
-  annexHeading: { nodeType: 'annex_heading' },
-})
+} = treatyBuilders
 
 const bis = { suffix: 'bis' }
 const unnumbered = { numbered: false }

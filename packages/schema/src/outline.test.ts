@@ -1,29 +1,12 @@
 import type { Node as PMNode } from 'prosemirror-model'
-import { builders } from 'prosemirror-test-builder'
+import { treatyBuilders } from './testBuilders'
 import { describe, expect, it } from 'vitest'
 import { describe as describeLocation, outline } from './outline'
-import { treatySchema } from './schema'
 
 const {
   doc, treaty, zh, title, preamble, opening, recital, formula, part, partHeading, art, heading,
   p, p1, p2, og, opt, final, annex, annexHeading, br, alt,
-} = builders(treatySchema, {
-  zh: { nodeType: 'treaty', lang: 'zh' },
-  opening: { nodeType: 'preamble_opening' },
-  formula: { nodeType: 'enacting_formula' },
-  partHeading: { nodeType: 'part_heading' },
-  art: { nodeType: 'article' },
-  heading: { nodeType: 'article_heading' },
-  p: { nodeType: 'paragraph' },
-  p1: { nodeType: 'paragraph', level: 1 },
-  p2: { nodeType: 'paragraph', level: 2 },
-  og: { nodeType: 'option_group' },
-  opt: { nodeType: 'option' },
-  final: { nodeType: 'final_clauses' },
-  annexHeading: { nodeType: 'annex_heading' },
-  br: { nodeType: 'bracket' },
-  alt: { nodeType: 'alternative' },
-})
+} = treatyBuilders
 
 const bis = { suffix: 'bis' }
 const unnumbered = { numbered: false }

@@ -1,26 +1,12 @@
 import { DOMParser, DOMSerializer, type Attrs, type Node as PMNode, type TagParseRule } from 'prosemirror-model'
-import { builders } from 'prosemirror-test-builder'
+import { treatyBuilders } from './testBuilders'
 import { describe, expect, it } from 'vitest'
 import { treatySchema } from './schema'
 
 const {
   doc, treaty, title, preamble, opening, recital, formula, part, partHeading, art, heading,
   p, og, opt, final, annex, annexHeading, br, alt, ph, note,
-} = builders(treatySchema, {
-  opening: { nodeType: 'preamble_opening' },
-  formula: { nodeType: 'enacting_formula' },
-  partHeading: { nodeType: 'part_heading' },
-  art: { nodeType: 'article' },
-  heading: { nodeType: 'article_heading' },
-  p: { nodeType: 'paragraph' },
-  og: { nodeType: 'option_group' },
-  opt: { nodeType: 'option' },
-  final: { nodeType: 'final_clauses' },
-  annexHeading: { nodeType: 'annex_heading' },
-  br: { nodeType: 'bracket' },
-  alt: { nodeType: 'alternative' },
-  ph: { nodeType: 'placeholder' },
-})
+} = treatyBuilders
 
 /** Every node type, most with attributes away from their defaults. */
 function everything(): PMNode {

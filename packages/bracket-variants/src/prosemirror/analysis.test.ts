@@ -1,23 +1,10 @@
-import { treatySchema } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
-import { builders } from 'prosemirror-test-builder'
+import { treatyBuilders } from '@accord/schema/test-builders'
 import { describe, expect, it } from 'vitest'
 import { renderNegotiating } from '../core/index'
 import { countDocumentVariants, documentInlines, treatyBracketStats, variantDocument } from './analysis'
 
-const { doc, treaty, title, preamble, opening, recital, formula, art, p, p1, og, opt, final, annex, br, alt, ph, note } = builders(treatySchema, {
-  opening: { nodeType: 'preamble_opening' },
-  formula: { nodeType: 'enacting_formula' },
-  art: { nodeType: 'article' },
-  p: { nodeType: 'paragraph' },
-  p1: { nodeType: 'paragraph', level: 1 },
-  og: { nodeType: 'option_group' },
-  opt: { nodeType: 'option' },
-  final: { nodeType: 'final_clauses' },
-  br: { nodeType: 'bracket' },
-  alt: { nodeType: 'alternative' },
-  ph: { nodeType: 'placeholder' },
-})
+const { doc, treaty, title, preamble, opening, recital, formula, art, p, p1, og, opt, final, annex, br, alt, ph, note } = treatyBuilders
 
 type Tagged = PMNode & { tag: Record<string, number> }
 

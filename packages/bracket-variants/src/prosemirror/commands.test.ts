@@ -1,7 +1,6 @@
-import { treatySchema } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Command, type Transaction } from 'prosemirror-state'
-import { builders } from 'prosemirror-test-builder'
+import { treatyBuilders } from '@accord/schema/test-builders'
 import { describe, expect, it } from 'vitest'
 import {
   chooseOption,
@@ -16,17 +15,7 @@ import {
   type ResolutionMeta,
 } from './commands'
 
-const { doc, treaty, title, preamble, opening, recital, art, p, p1, og, opt, annex, br, alt, ph, note } = builders(treatySchema, {
-  opening: { nodeType: 'preamble_opening' },
-  art: { nodeType: 'article' },
-  p: { nodeType: 'paragraph' },
-  p1: { nodeType: 'paragraph', level: 1 },
-  og: { nodeType: 'option_group' },
-  opt: { nodeType: 'option' },
-  br: { nodeType: 'bracket' },
-  alt: { nodeType: 'alternative' },
-  ph: { nodeType: 'placeholder' },
-})
+const { doc, treaty, title, preamble, opening, recital, art, p, p1, og, opt, annex, br, alt, ph, note } = treatyBuilders
 
 type Tagged = PMNode & { tag: Record<string, number> }
 

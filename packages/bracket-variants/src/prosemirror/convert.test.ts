@@ -1,17 +1,11 @@
 import { treatySchema } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
-import { builders } from 'prosemirror-test-builder'
+import { treatyBuilders } from '@accord/schema/test-builders'
 import { describe, expect, it } from 'vitest'
 import { parseBrackets, renderNegotiating, type BracketGroup, type Inline } from '../core/index'
 import { alternativeContent, inlinesToNodes, nodeToInlines } from './convert'
 
-const { doc, treaty, art, p, br, alt, ph, note } = builders(treatySchema, {
-  art: { nodeType: 'article' },
-  p: { nodeType: 'paragraph' },
-  br: { nodeType: 'bracket' },
-  alt: { nodeType: 'alternative' },
-  ph: { nodeType: 'placeholder' },
-})
+const { doc, treaty, art, p, br, alt, ph, note } = treatyBuilders
 
 const text = (t: string): Inline => ({ type: 'text', text: t })
 const group = (alternatives: Inline[][], separator: BracketGroup['separator'] = 'none'): Inline => ({ type: 'group', alternatives, separator })
