@@ -246,3 +246,33 @@ function findFirst(doc: PMNode, type: string): PMNode | null {
   })
   return found
 }
+
+describe('text nobody has seen', () => {
+  // A seeded generator of messy texts from the pieces real ones are made of.
+  const pieces = ['Article 1', '第二条', '序言', 'Preamble', '1. ', '2 bis. ', '(a) ', '（一）', '一、', 'Pp3 ', 'Option 1: ', 'Option II: No text', '[', ']', '[A][B]', ' [or] ', '{Placeholder for x}', '(摘自x)', '，', '。', ', ', 'the Parties shall', '缔约国', '\n', '\n\n', '\r\n', 'Have agreed as follows:', 'Annex I', 'Part II', 'IN WITNESS WHEREOF', '/', ' ', '\u3000', 'x', '[X date]', '［', '］', '\f']
+  function seeded(seed: number) {
+    let s = seed
+    return () => {
+      s = (s + 0x6d2b79f5) >>> 0
+      let t = s
+      t = Math.imul(t ^ (t >>> 15), t | 1)
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+
+  it('imports 1,000 random mixtures of markers, brackets and scripts into valid documents, or refuses them with an ImportError', () => {
+    for (let seed = 1; seed <= 1000; seed++) {
+      const random = seeded(seed)
+      let text = ''
+      for (let i = 0, n = 3 + Math.floor(random() * 40); i < n; i++) text += pieces[Math.floor(random() * pieces.length)]
+      try {
+        const { doc, warnings } = importText(text)
+        doc.check()
+        for (const w of warnings) expect(w.line, `seed ${seed}`).toBeGreaterThan(0)
+      } catch (e) {
+        if (!(e instanceof ImportError)) throw new Error(`seed ${seed}: ${(e as Error).message} for ${JSON.stringify(text)}`)
+      }
+    }
+  })
+})
