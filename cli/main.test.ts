@@ -69,6 +69,23 @@ describe('accord (in process)', () => {
     }
   })
 
+  it('exports Word, Akoma Ntoso and PDF to files, and refuses a clean one with status 3', async () => {
+    for (const [format, magic] of [['docx', 'PK'], ['akn', '<?xml'], ['pdf', '%PDF-']] as const) {
+      const out = join(dir, `sample.${format}`)
+      const r = await run('export', SAMPLE, '--format', format, '--mode', 'negotiating', '-o', out)
+      expect(r.status, r.err).toBe(0)
+      expect(readFileSync(out).subarray(0, magic.length).toString('latin1')).toBe(magic)
+      const refused = await run('export', SAMPLE, '--format', format, '--mode', 'clean', '-o', out)
+      expect(refused.status).toBe(3)
+      expect(refused.err).toContain('Article 6, paragraph 2: [本议定书][协议]')
+    }
+    // An Akoma Ntoso file is a document the other commands read.
+    const akn = join(dir, 'sample.xml')
+    expect((await run('export', SAMPLE, '--format', 'akn', '-o', akn)).status).toBe(0)
+    const back = await run('export', akn, '--format', 'text')
+    expect(back.out).toBe(readFileSync(SAMPLE, 'utf8'))
+  }, 60_000)
+
   it('refuses bad input with a clear message and a non-zero status', async () => {
     const binary = join(dir, 'binary.txt')
     writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]))
@@ -103,7 +120,9 @@ describe('accord (in process)', () => {
   it('answers a wrong command line with the usage and status 2', async () => {
     expect((await run()).status).toBe(2)
     expect((await run('frobnicate')).err).toContain('unknown command')
-    expect((await run('export', SAMPLE, '--format', 'pdf')).status).toBe(2)
+    expect((await run('export', SAMPLE, '--format', 'odt')).status).toBe(2)
+    // Binary formats need -o FILE (or a real stdout to pipe).
+    expect((await run('export', SAMPLE, '--format', 'docx')).err).toContain('-o FILE')
     expect((await run('resolve', SAMPLE)).err).toContain('needs --choose')
     expect((await run('stats', SAMPLE, '--bogus', 'x')).status).toBe(2)
     expect((await run('--help')).status).toBe(0)

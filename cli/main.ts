@@ -12,10 +12,10 @@ import {
   importText,
   MAX_IMPORT_BYTES,
   treatyStats,
-  type ExportFormat,
   type ExportMode,
   type ImportWarning,
 } from '@accord/treaty-io'
+import { AknImportError, exportAkomaNtoso, exportDocx, importAkomaNtoso } from '@accord/exports'
 
 /**
  * The `accord` command: the secretariat's tool for importing, inspecting, resolving and
@@ -28,12 +28,21 @@ import {
 export interface Io {
   out: (text: string) => void
   err: (text: string) => void
+  /** Binary output (Word, PDF) to stdout; absent where only text can go. */
+  outBytes?: (bytes: Uint8Array) => void
 }
 
 const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  outBytes: (b) => {
+    if (process.stdout.isTTY) throw new CliError(2, 'this format is binary: write it to a file with -o FILE (or pipe stdout)')
+    process.stdout.write(b)
+  },
 }
+
+/** Every --format: the text formats of treaty-io, then Word, Akoma Ntoso and PDF. */
+const ALL_FORMATS = [...EXPORT_FORMATS, 'docx', 'akn', 'pdf'] as const
 
 export const USAGE = `usage: accord <command> [options]
 
@@ -42,9 +51,11 @@ export const USAGE = `usage: accord <command> [options]
   accord resolve DOC --choose TEXT [-o OUT.json]
                                        resolve every open bracket group that has an
                                        alternative reading exactly TEXT
-  accord export DOC --format text|html|md --mode clean|negotiating [-o FILE]
+  accord export DOC --format text|html|md|docx|akn|pdf --mode clean|negotiating [-o FILE]
+                                       docx and pdf are binary: give -o FILE or pipe stdout
 
-DOC is a .txt file (imported on the fly) or a document .json written by \`accord import\`.
+DOC is a .txt file (imported on the fly), a document .json written by \`accord import\`
+or an Akoma Ntoso .xml file.
 Exit status: 0 done, 1 unusable input, 2 wrong command line, 3 clean export refused (open brackets).
 `
 
@@ -121,6 +132,14 @@ function loadDocument(path: string, io: Io): { doc: PMNode; warnings: ImportWarn
       throw e
     }
   }
+  if (extname(path).toLowerCase() === '.xml') {
+    try {
+      return { doc: importAkomaNtoso(readTextFile(path)), warnings: [] }
+    } catch (e) {
+      if (e instanceof AknImportError) throw new CliError(1, `${path}: ${e.message}`)
+      throw e
+    }
+  }
   return importFile(path, io)
 }
 
@@ -136,9 +155,11 @@ function importFile(path: string, io: Io): { doc: PMNode; warnings: ImportWarnin
   }
 }
 
-function writeOutput(path: string | undefined, content: string, io: Io): void {
+function writeOutput(path: string | undefined, content: string | Uint8Array, io: Io): void {
   if (!path || path === '-') {
-    io.out(content)
+    if (typeof content === 'string') io.out(content)
+    else if (io.outBytes) io.outBytes(content)
+    else throw new CliError(2, 'this format is binary: write it to a file with -o FILE')
     return
   }
   try {
@@ -188,15 +209,15 @@ function commandResolve(args: string[], io: Io): number {
   return 0
 }
 
-function commandExport(args: string[], io: Io): number {
+async function commandExport(args: string[], io: Io): Promise<number> {
   const p = parseArgs(args, ['format', 'mode', 'output'])
   const file = oneDoc(p, 'export')
   const format = p.flags.get('format') ?? 'text'
   const mode = p.flags.get('mode') ?? 'negotiating'
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(2, `--format must be one of ${EXPORT_FORMATS.join(', ')}; got "${format}"`)
+  if (!(ALL_FORMATS as readonly string[]).includes(format)) throw new CliError(2, `--format must be one of ${ALL_FORMATS.join(', ')}; got "${format}"`)
   if (!(EXPORT_MODES as readonly string[]).includes(mode)) throw new CliError(2, `--mode must be one of ${EXPORT_MODES.join(', ')}; got "${mode}"`)
   const { doc } = loadDocument(file, io)
-  const result = exportDocument(doc, { format: format as ExportFormat, mode: mode as ExportMode })
+  const result = await exportAs(doc, format as (typeof ALL_FORMATS)[number], mode as ExportMode)
   if (!result.ok) {
     const lines = result.open.map((o) => `  ${o.location}: ${o.text}${o.kind === 'placeholder' ? ' (placeholder to fill)' : o.kind === 'options' ? ' (options to choose from)' : ''}`)
     io.err(`${file}: cannot export a clean text: ${result.open.length} item${result.open.length === 1 ? ' is' : 's are'} still open:\n${lines.join('\n')}\nResolve them (accord resolve DOC --choose TEXT) or export with --mode negotiating.\n`)
@@ -206,7 +227,23 @@ function commandExport(args: string[], io: Io): number {
   return 0
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => number> = {
+async function exportAs(doc: PMNode, format: (typeof ALL_FORMATS)[number], mode: ExportMode) {
+  switch (format) {
+    case 'docx':
+      return exportDocx(doc, { mode })
+    case 'akn':
+      return exportAkomaNtoso(doc, { mode })
+    case 'pdf': {
+      // Chromium is loaded only for PDF.
+      const { exportPdf } = await import('@accord/exports/pdf')
+      return exportPdf(doc, { mode })
+    }
+    default:
+      return exportDocument(doc, { format, mode })
+  }
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
   import: commandImport,
   stats: commandStats,
   resolve: commandResolve,
@@ -226,7 +263,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
     return 2
   }
   try {
-    return run(rest, io)
+    return await run(rest, io)
   } catch (e) {
     if (e instanceof CliError) {
       io.err(`accord ${command}: ${e.message}\n`)

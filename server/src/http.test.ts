@@ -128,6 +128,24 @@ describe('documents', () => {
     expect(await md.text()).toContain('Revised Small Treaty')
   })
 
+  test('export: Word, Akoma Ntoso and PDF with their types and a download name', async () => {
+    const expected = [
+      ['docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'PK', /^attachment; filename=".+\.docx"/],
+      ['akn', 'application/akn+xml; charset=utf-8', '<?xml', /^inline; filename=".+\.akn\.xml"/],
+      ['pdf', 'application/pdf', '%PDF-', /^attachment; filename=".+\.pdf"/],
+    ] as const
+    for (const [format, type, magic, disposition] of expected) {
+      const res = await fetch(`${base}/api/documents/${sampleId}/export?format=${format}&mode=negotiating`)
+      expect(res.status, format).toBe(200)
+      expect(res.headers.get('content-type')).toBe(type)
+      expect(res.headers.get('content-disposition')).toMatch(disposition)
+      const bytes = Buffer.from(await res.arrayBuffer())
+      expect(bytes.subarray(0, magic.length).toString('latin1')).toBe(magic)
+      expect(Number(res.headers.get('content-length'))).toBe(bytes.length)
+      expectError(await api(`/api/documents/${sampleId}/export?format=${format}&mode=clean`), 409, 'open-brackets', /Title|Article/)
+    }
+  }, 60_000)
+
   test('export: clean text with open brackets answers 409 with every open item', async () => {
     const res = await api(`/api/documents/${sampleId}/export?format=text&mode=clean`)
     expectError(res, 409, 'open-brackets', /mode=negotiating/)
@@ -136,7 +154,7 @@ describe('documents', () => {
   })
 
   test('export: bad format or mode answers 400; unknown id 404', async () => {
-    expectError(await api(`/api/documents/${smallId}/export?format=docx`), 400, 'bad-format', /text, html, md/)
+    expectError(await api(`/api/documents/${smallId}/export?format=odt`), 400, 'bad-format', /text, html, md, docx, akn, pdf/)
     expectError(await api(`/api/documents/${smallId}/export?format=text&mode=final`), 400, 'bad-mode', /clean, negotiating/)
     expectError(await api('/api/documents/nosuchdoc1234/export?format=text'), 404, 'not-found')
   })

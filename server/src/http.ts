@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { DocumentError, fromTreatyJSON, toTreatyFile } from '@accord/schema'
-import { EXPORT_FORMATS, EXPORT_MODES, exportDocument, ImportError, importText, type ExportFormat, type ExportMode } from '@accord/treaty-io'
+import { EXPORT_FORMATS, EXPORT_MODES, exportDocument, ImportError, importText, type ExportMode } from '@accord/treaty-io'
 import type { Node as PMNode } from 'prosemirror-model'
+import { exportAkomaNtoso, exportDocx } from '@accord/exports'
 import type { ServerConfig } from './config'
 import { DocumentTooLargeError, type Documents } from './Documents'
 import { isDocumentId } from './ids'
@@ -102,10 +103,35 @@ function importError(error: ImportError): HttpError {
 }
 
 /** `filename*` (RFC 6266/5987) so that a Chinese title survives as the download name. */
-function contentDisposition(title: string, extension: string): string {
+function contentDisposition(title: string, extension: string, disposition: 'inline' | 'attachment' = 'inline'): string {
   const base = title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').trim().slice(0, 120) || 'treaty'
   const ascii = base.replace(/[^\x20-\x7e]/g, '_')
-  return `inline; filename="${ascii}.${extension}"; filename*=UTF-8''${encodeURIComponent(`${base}.${extension}`)}`
+  return `${disposition}; filename="${ascii}.${extension}"; filename*=UTF-8''${encodeURIComponent(`${base}.${extension}`)}`
+}
+
+/** Every export format: the text formats, Word, Akoma Ntoso and PDF. */
+const FORMATS = [...EXPORT_FORMATS, 'docx', 'akn', 'pdf'] as const
+type Format = (typeof FORMATS)[number]
+
+/** Chromium is heavy: PDFs are printed one at a time, and the module is loaded on the first one. */
+let pdfQueue: Promise<unknown> = Promise.resolve()
+function printPdf(doc: PMNode, mode: ExportMode) {
+  const job = pdfQueue.then(async () => (await import('@accord/exports/pdf')).exportPdf(doc, { mode }))
+  pdfQueue = job.catch(() => undefined)
+  return job
+}
+
+async function exportAs(doc: PMNode, format: Format, mode: ExportMode) {
+  switch (format) {
+    case 'docx':
+      return exportDocx(doc, { mode })
+    case 'akn':
+      return exportAkomaNtoso(doc, { mode })
+    case 'pdf':
+      return printPdf(doc, mode)
+    default:
+      return exportDocument(doc, { format, mode })
+  }
 }
 
 /** The JSON API and the editor's static files, as one request handler. Nothing a client sends escapes it as an exception. */
@@ -193,12 +219,12 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
       pattern: /^\/api\/documents\/([^/]+)\/export$/,
       methods: {
         GET: async (_req, res, [id], url) => {
-          const format = (url.searchParams.get('format') ?? 'text') as ExportFormat
+          const format = (url.searchParams.get('format') ?? 'text') as Format
           const mode = (url.searchParams.get('mode') ?? 'negotiating') as ExportMode
-          if (!EXPORT_FORMATS.includes(format)) throw new HttpError(400, 'bad-format', `format must be one of ${EXPORT_FORMATS.join(', ')} (got ${JSON.stringify(format)})`)
+          if (!FORMATS.includes(format)) throw new HttpError(400, 'bad-format', `format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`)
           if (!EXPORT_MODES.includes(mode)) throw new HttpError(400, 'bad-mode', `mode must be one of ${EXPORT_MODES.join(', ')} (got ${JSON.stringify(mode)})`)
           const { doc, record } = await readDocument(id)
-          const result = exportDocument(doc, { format, mode })
+          const result = await exportAs(doc, format, mode)
           if (!result.ok) {
             const n = result.open.length
             throw new HttpError(
@@ -210,8 +236,8 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
           }
           res.writeHead(200, {
             'content-type': result.contentType,
-            'content-length': Buffer.byteLength(result.content),
-            'content-disposition': contentDisposition(record.title, result.extension),
+            'content-length': typeof result.content === 'string' ? Buffer.byteLength(result.content) : result.content.byteLength,
+            'content-disposition': contentDisposition(record.title, result.extension, typeof result.content === 'string' ? 'inline' : 'attachment'),
             'cache-control': 'no-store',
           })
           res.end(result.content)

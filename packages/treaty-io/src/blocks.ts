@@ -178,11 +178,13 @@ export interface OpenItem {
   text: string
   /** Structured location, for tools that point at it. */
   at: Location
+  /** Position of the bracket, placeholder or option group node in the document (the editor selects it). */
+  pos: number
 }
 
 /** Everything still open in a document, in document order (nested groups only through their outermost group). */
 export function openItems(doc: PMNode): OpenItem[] {
-  const items: (OpenItem & { pos: number })[] = []
+  const items: OpenItem[] = []
   for (const g of collectGroups(doc)) {
     if (g.depth > 1) continue
     items.push({
@@ -196,5 +198,5 @@ export function openItems(doc: PMNode): OpenItem[] {
   for (const o of collectOptionGroups(doc)) {
     items.push({ kind: 'options', location: o.location.text, text: `${o.node.childCount} option(s)${o.node.attrs.bracketed ? ', in brackets' : ''}`, at: o.location, pos: o.pos })
   }
-  return items.sort((a, b) => a.pos - b.pos).map(({ pos: _pos, ...rest }) => rest)
+  return items.sort((a, b) => a.pos - b.pos)
 }

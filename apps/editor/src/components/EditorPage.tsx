@@ -7,6 +7,7 @@ import type { UserIdentity } from '../settings'
 import { useUser } from '../UserContext'
 import { AppBar } from './AppBar'
 import { ConnectionBadge } from './ConnectionBadge'
+import { ExportDialog } from './ExportDialog'
 import { HelpPopover } from './HelpPopover'
 import { NamePrompt } from './NamePrompt'
 import { PresenceList } from './PresenceList'
@@ -31,6 +32,7 @@ function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIden
   const { t } = useI18n()
   const [session, setSession] = useState<CollabSession | null>(null)
   const [renaming, setRenaming] = useState(false)
+  const [exporting, setExporting] = useState(false)
   const controller = useMemo(() => new EditorController(), [])
 
   // The session lives as long as the page shows this document: a new name only updates
@@ -60,6 +62,9 @@ function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIden
             <>
               <PresenceList awareness={session.provider.awareness} onRename={() => setRenaming(true)} />
               <ConnectionBadge monitor={session.connection} />
+              <button type="button" className="export-button" title={t('export.button.title')} onClick={() => setExporting(true)}>
+                {t('export.button')}
+              </button>
               <HelpPopover />
             </>
           )
@@ -74,6 +79,7 @@ function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIden
       </AppBar>
       <Toolbar controller={controller} />
       {session && <TreatyEditor session={session} controller={controller} />}
+      {exporting && <ExportDialog docId={docId} controller={controller} onClose={() => setExporting(false)} />}
       {renaming && (
         <NamePrompt
           initial={user.name}
