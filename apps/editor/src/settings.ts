@@ -7,6 +7,7 @@ const KEYS = {
   uiLanguage: 'accord.uiLanguage',
   user: 'accord.user',
   projector: 'accord.projector',
+  bracketPanel: 'accord.bracketPanel',
 } as const
 
 function read(key: string): string | null {
@@ -64,3 +65,5 @@ export const loadUiLanguage = (): string | null => read(KEYS.uiLanguage)
 export const saveUiLanguage = (lang: string): void => write(KEYS.uiLanguage, lang)
 export const loadProjector = (): boolean => read(KEYS.projector) === 'true'
 export const saveProjector = (on: boolean): void => write(KEYS.projector, String(on))
+export const loadBracketPanel = (): boolean => read(KEYS.bracketPanel) === 'true'
+export const saveBracketPanel = (open: boolean): void => write(KEYS.bracketPanel, String(open))

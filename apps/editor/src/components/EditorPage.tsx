@@ -1,11 +1,13 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import { openSession, type CollabSession } from '../collab/session'
+import { BRACKET_PANEL_KEY, matchesKey } from '../editor/actions'
 import { EditorController } from '../editor/EditorController'
 import { useI18n } from '../i18n/I18n'
 import { followLink } from '../route'
-import type { UserIdentity } from '../settings'
+import { loadBracketPanel, saveBracketPanel, type UserIdentity } from '../settings'
 import { useUser } from '../UserContext'
 import { AppBar } from './AppBar'
+import { BracketPanel } from './BracketPanel'
 import { ConnectionBadge } from './ConnectionBadge'
 import { ExportDialog } from './ExportDialog'
 import { HelpPopover } from './HelpPopover'
@@ -34,6 +36,24 @@ function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIden
   const [renaming, setRenaming] = useState(false)
   const [exporting, setExporting] = useState(false)
   const controller = useMemo(() => new EditorController(), [])
+  const [bracketPanel, setBracketPanel] = useState(loadBracketPanel)
+  const toggleBracketPanel = useCallback(() => {
+    setBracketPanel((open) => {
+      saveBracketPanel(!open)
+      return !open
+    })
+  }, [])
+  // The navigator's shortcut works wherever the focus is: the chair may be in the panel itself.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (matchesKey(e, BRACKET_PANEL_KEY)) {
+        e.preventDefault()
+        toggleBracketPanel()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [toggleBracketPanel])
 
   // The session lives as long as the page shows this document: a new name only updates
   // awareness (below), it does not reconnect, so `user` is deliberately not a dependency.
@@ -77,8 +97,11 @@ function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIden
           {title}
         </span>
       </AppBar>
-      <Toolbar controller={controller} />
-      {session && <TreatyEditor session={session} controller={controller} />}
+      <Toolbar controller={controller} bracketPanel={bracketPanel} onToggleBracketPanel={toggleBracketPanel} />
+      <div className="editor-body">
+        {session && <TreatyEditor session={session} controller={controller} />}
+        {session && bracketPanel && <BracketPanel controller={controller} onClose={toggleBracketPanel} />}
+      </div>
       {exporting && <ExportDialog docId={docId} controller={controller} onClose={() => setExporting(false)} />}
       {renaming && (
         <NamePrompt

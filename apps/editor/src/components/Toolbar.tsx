@@ -1,5 +1,5 @@
 import { Fragment, useSyncExternalStore } from 'react'
-import { ACTIONS, displayKeys, type EditorAction } from '../editor/actions'
+import { ACTIONS, BRACKET_PANEL_KEY, displayKeys, type EditorAction } from '../editor/actions'
 import type { EditorController } from '../editor/EditorController'
 import { useI18n } from '../i18n/I18n'
 
@@ -19,7 +19,7 @@ const ICONS: Record<string, string> = {
  * cursor; the enabled set is one string, so React re-renders only when it changes, not on
  * every keystroke.
  */
-export function Toolbar({ controller }: { controller: EditorController }) {
+export function Toolbar({ controller, bracketPanel, onToggleBracketPanel }: { controller: EditorController; bracketPanel: boolean; onToggleBracketPanel: () => void }) {
   const { t } = useI18n()
   const enabled = useSyncExternalStore(controller.subscribe, () => ACTIONS.map((a) => (controller.can(a.command) ? '1' : '0')).join(''))
   let group: EditorAction['group'] | null = null
@@ -51,6 +51,22 @@ export function Toolbar({ controller }: { controller: EditorController }) {
           </Fragment>
         )
       })}
+      <span className="toolbar-sep" aria-hidden="true" />
+      <button
+        type="button"
+        className="tool tool-bracketPanel"
+        data-action="bracketPanel"
+        aria-pressed={bracketPanel}
+        title={`${t('toolbar.brackets.title')} (${displayKeys(BRACKET_PANEL_KEY)})`}
+        aria-keyshortcuts={BRACKET_PANEL_KEY.replace('Mod', 'Control').replace(/-(?!$)/g, '+')}
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={onToggleBracketPanel}
+      >
+        <span className="tool-icon tool-icon-brackets" aria-hidden="true">
+          [≡]
+        </span>
+        <span className="tool-label">{t('toolbar.brackets')}</span>
+      </button>
     </div>
   )
 }

@@ -43,9 +43,13 @@ export const OTHER_SHORTCUTS: readonly { keys: string; help: MessageKey }[] = [
   { keys: 'Backspace', help: 'help.join' },
   { keys: 'ArrowLeft', help: 'help.arrows' },
   { keys: 'Mod-/', help: 'help.help' },
+  { keys: 'Mod-Shift-k', help: 'help.brackets' },
 ]
 
 export const HELP_KEY = 'Mod-/'
+
+/** Opens and closes the bracket navigator, from anywhere on the page (not a command: it changes no text). */
+export const BRACKET_PANEL_KEY = 'Mod-Shift-k'
 
 const isMac = () => typeof navigator !== 'undefined' && /Mac|iP(hone|[oa]d)/.test(navigator.platform || navigator.userAgent)
 
@@ -62,4 +66,22 @@ export function displayKeys(keys: string, mac = isMac()): string {
     return p.length === 1 ? p.toUpperCase() : p
   })
   return mac ? shown.join('') : shown.join('+')
+}
+
+/** Whether a keyboard event is the key named `keys` (a prosemirror-keymap name such as "Mod-Shift-k"), for shortcuts outside the editor. */
+export function matchesKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>, keys: string, mac = isMac()): boolean {
+  const parts = keys.split(/-(?!$)/)
+  const key = parts.pop()!
+  const has = (m: string) => parts.includes(m)
+  const mod = has('Mod') ? (mac ? e.metaKey : e.ctrlKey) : false
+  const ctrl = has('Ctrl') || (has('Mod') && !mac)
+  const meta = has('Meta') || (has('Mod') && mac)
+  return (
+    e.key.toLowerCase() === key.toLowerCase() &&
+    (mod || !has('Mod')) &&
+    e.ctrlKey === ctrl &&
+    e.metaKey === meta &&
+    e.shiftKey === has('Shift') &&
+    e.altKey === has('Alt')
+  )
 }

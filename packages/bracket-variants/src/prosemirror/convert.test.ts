@@ -36,7 +36,6 @@ describe('inlinesToNodes / nodeToInlines', () => {
     ['every separator', [group([[text('a')], [text('b')]], 'space'), group([[text('c')], [text('d')]], 'or'), group([[text('e')], [text('f')], [text('g')]], 'slash')]],
     ['nested groups four deep', [group([[text('developing '), group([[text('country '), group([[group([[text('x')], [text('y')]])]])]]), text('Parties')], [text('all Parties')]])]],
     ['an empty alternative', [group([[text('shall')], []])]],
-    ['a group without alternatives', [text('a'), group([]), text('b')]],
     ['placeholders', [text('by '), placeholder('X date'), text(' see '), placeholder('Placeholder for preamble', true)]],
     ['an empty placeholder', [placeholder('')]],
     ['drafting notes', [text('本议定书。'), { type: 'note', text: '(摘自安理会第984(1995)号决议)' }]],
@@ -47,6 +46,11 @@ describe('inlinesToNodes / nodeToInlines', () => {
     const back = throughDocument(inlines).inlines
     // An empty placeholder comes back holding one empty text run, as nodeToInlines always gives one.
     expect(withoutIds(back)).toEqual(inlines)
+  })
+
+  it('reads a bracket left without alternatives (by concurrent deletions) as no group at all', () => {
+    const { inlines } = throughDocument([text('a'), group([]), text('b')])
+    expect(withoutIds(inlines)).toEqual([text('ab')])
   })
 
   it('round-trips a parsed paragraph to the same negotiating text', () => {

@@ -48,6 +48,10 @@ export function nodeToInlines(node: PMNode, contentStart = 0): Inline[] {
     } else if (child.type.name === 'placeholder') {
       out.push({ type: 'group', id: String(pos), alternatives: [[{ type: 'text', text: child.textContent }]], separator: 'none', placeholder: true, ...(child.attrs.curly ? { curly: true } : {}) })
     } else if (child.type.name === 'bracket') {
+      // A bracket left without alternatives by concurrent deletions holds no text and no
+      // choice: it is not a group. (Removing the node is not done automatically: two peers
+      // removing it at once make y-prosemirror join the surrounding text twice.)
+      if (child.childCount === 0) return
       const alternatives: Inline[][] = []
       child.forEach((alt, altOffset) => alternatives.push(nodeToInlines(alt, pos + 1 + altOffset + 1)))
       const group: BracketGroup = { type: 'group', id: String(pos), alternatives, separator: child.attrs.separator as Separator }

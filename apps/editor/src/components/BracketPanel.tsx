@@ -1,0 +1,229 @@
+import { useRef, useSyncExternalStore } from 'react'
+import type { Node as PMNode } from 'prosemirror-model'
+import type { Command } from 'prosemirror-state'
+import { formatVariantCount, summarizeBrackets, type BracketSummary, type NavigatorGroup, type NavigatorLinkedSet } from '../editor/bracketSummary'
+import type { EditorController } from '../editor/EditorController'
+import { chooseEverywhere, keepAlternative, selectGroup } from '../editor/navigatorCommands'
+import { useI18n } from '../i18n/I18n'
+
+/**
+ * The summary, recomputed only when the document changed and only when the controller
+ * notifies (once per animation frame at most): the panel is mounted only while open, so a
+ * closed navigator costs the keystroke nothing.
+ */
+function useBracketSummary(controller: EditorController): { doc: PMNode | null; summary: BracketSummary | null } {
+  const cache = useRef<{ doc: PMNode | null; summary: BracketSummary | null }>({ doc: null, summary: null })
+  return useSyncExternalStore(controller.subscribe, () => {
+    const doc = controller.view?.state.doc ?? null
+    if (doc !== cache.current.doc) cache.current = { doc, summary: doc ? summarizeBrackets(doc) : null }
+    return cache.current
+  })
+}
+
+/**
+ * The bracket navigator: what is still open, the linked sets to resolve in one step (with the
+ * near-duplicates a chair should look at), and every open group by article, each one a click
+ * away in the text. Every button runs a bracket-engine command: one transaction, undoable.
+ */
+export function BracketPanel({ controller, onClose }: { controller: EditorController; onClose: () => void }) {
+  const { t, lang } = useI18n()
+  const { doc, summary } = useBracketSummary(controller)
+  const editable = useSyncExternalStore(controller.subscribe, () => !!controller.view?.editable)
+  // Positions in the list belong to the document it was made from; a click in the frame
+  // after a change (before the list caught up) does nothing rather than hit another group.
+  const run = (command: Command) => controller.view?.state.doc === doc && controller.run(command)
+  const show = (pos: number) => run(selectGroup(pos))
+  const alt = (text: string) => text || t('brackets.empty')
+  const flagged = new Set(summary?.linkedSets.flatMap((set) => set.nearDuplicates.map((n) => n.key)))
+
+  return (
+    <aside className="bracket-panel" aria-label={t('brackets.label')} data-testid="bracket-panel">
+      <header className="bp-header">
+        <h2>
+          <span className="bp-mark" aria-hidden="true">
+            [ ]
+          </span>{' '}
+          {t('brackets.title')}
+        </h2>
+        <button type="button" className="bp-close" title={t('brackets.close')} aria-label={t('brackets.close')} onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {summary && (
+        <div className="bp-body">
+          <dl className="bp-stats" data-testid="bracket-stats">
+            <Stat label={t('brackets.openGroups')} value={summary.openGroups} name="open" />
+            <Stat label={t('brackets.placeholders')} value={summary.placeholders} name="placeholders" />
+            <Stat label={t('brackets.optionGroups')} value={summary.optionGroups} name="options" />
+            <div className="bp-stat" data-stat="variants" title={t('brackets.variants.title', { count: summary.variants.toString() })}>
+              <dt>{t('brackets.variants')}</dt>
+              <dd>
+                <VariantCount n={summary.variants} locale={lang === 'zh' ? 'zh-CN' : 'en'} />
+              </dd>
+            </div>
+          </dl>
+
+          {summary.openGroups + summary.placeholders === 0 && <p className="bp-none">{t('brackets.none')}</p>}
+
+          {summary.linkedSets.length > 0 && (
+            <section className="bp-section" aria-labelledby="bp-linked">
+              <h3 id="bp-linked">{t('brackets.linkedSets')}</h3>
+              <p className="bp-hint">{t('brackets.linkedSets.hint')}</p>
+              {summary.linkedSets.map((set) => (
+                <LinkedSetCard key={set.key} set={set} editable={editable} run={run} onShow={show} alt={alt} />
+              ))}
+            </section>
+          )}
+
+          {summary.units.length > 0 && (
+            <section className="bp-section" aria-labelledby="bp-groups">
+              <h3 id="bp-groups">{t('brackets.groups')}</h3>
+              {summary.units.map((unit) => (
+                <div key={unit.label} className="bp-unit" data-unit={unit.label}>
+                  <h4>
+                    {unit.label} <span className="bp-count">{t('brackets.inUnit', { count: unit.groups.filter((g) => !g.placeholder).length })}</span>
+                  </h4>
+                  <ul className="bp-groups">
+                    {unit.groups.map((g) => (
+                      <GroupItem key={g.pos} group={g} flagged={flagged.has(g.key)} editable={editable} run={run} onShow={show} alt={alt} />
+                    ))}
+                  </ul>
+                </div>
+              ))}
+            </section>
+          )}
+        </div>
+      )}
+    </aside>
+  )
+}
+
+function Stat({ label, value, name }: { label: string; value: number; name: string }) {
+  return (
+    <div className="bp-stat" data-stat={name} data-zero={value === 0}>
+      <dt>{label}</dt>
+      <dd>{value.toLocaleString()}</dd>
+    </div>
+  )
+}
+
+function VariantCount({ n, locale }: { n: bigint; locale: string }) {
+  const f = formatVariantCount(n, locale)
+  if ('exact' in f) return <>{f.exact}</>
+  const { mantissa, exponent } = f.approx
+  return (
+    <>
+      ≈ {mantissa === '1' ? '' : `${mantissa} × `}10<sup>{exponent}</sup>
+    </>
+  )
+}
+
+interface ItemProps {
+  editable: boolean
+  run: (command: Command) => boolean
+  onShow: (pos: number) => void
+  alt: (text: string) => string
+}
+
+function LinkedSetCard({ set, editable, run, onShow, alt }: ItemProps & { set: NavigatorLinkedSet }) {
+  const { t } = useI18n()
+  return (
+    <div className="bp-set" data-testid="linked-set" data-count={set.count}>
+      <div className="bp-set-head">
+        <span className="bp-notation">
+          {set.alternatives.map((a, i) => (
+            <span key={i} className={`bp-alt bp-alt-${i % 2 ? 'b' : 'a'}`}>
+              [{a}]
+            </span>
+          ))}
+        </span>
+        <span className="bp-times">× {set.count}</span>
+      </div>
+      <div className="bp-choices">
+        {set.alternatives.map((a, i) => (
+          <button
+            key={i}
+            type="button"
+            className="bp-choose"
+            disabled={!editable}
+            title={t('brackets.chooseEverywhere.title', { text: alt(a), count: set.count })}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => run(chooseEverywhere(set.key, i))}
+          >
+            {t('brackets.chooseEverywhere', { text: alt(a), count: set.count })}
+          </button>
+        ))}
+      </div>
+      {set.nearDuplicates.map((near) => (
+        <div key={near.key} className="bp-near" role="note" data-testid="near-duplicate">
+          <p className="bp-near-title">
+            <span className="bp-warn-icon" aria-hidden="true">
+              !
+            </span>
+            {t('brackets.nearDuplicate', { notation: near.alternatives.map((a) => `[${a}]`).join('') })}
+          </p>
+          <p className="bp-near-reason">{near.reason}</p>
+          <p className="bp-hint">{t('brackets.nearDuplicate.hint')}</p>
+          <ul>
+            {near.members.map((m) => (
+              <li key={m.pos}>
+                <button type="button" className="bp-show" title={t('brackets.show.title')} onMouseDown={(e) => e.preventDefault()} onClick={() => onShow(m.pos)}>
+                  {t('brackets.show')}: {m.location}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </div>
+  )
+}
+
+function GroupItem({ group, flagged, editable, run, onShow, alt }: ItemProps & { group: NavigatorGroup; flagged: boolean }) {
+  const { t } = useI18n()
+  return (
+    <li className="bp-group" data-testid={group.placeholder ? 'placeholder' : 'open-group'} data-depth={group.depth} style={{ marginInlineStart: `${(group.depth - 1) * 1.25}em` }}>
+      <button type="button" className="bp-locate" title={t('brackets.show.title')} onMouseDown={(e) => e.preventDefault()} onClick={() => onShow(group.pos)}>
+        <span className="bp-location">{group.location}</span>
+        <span className="bp-notation">{group.notation}</span>
+        {flagged && (
+          <span className="bp-flag" data-testid="near-duplicate-flag">
+            <span className="bp-warn-icon" aria-hidden="true">
+              !
+            </span>
+            {t('brackets.flagged')}
+          </span>
+        )}
+      </button>
+      {group.placeholder ? (
+        <p className="bp-hint">{t('brackets.placeholder')}</p>
+      ) : (
+        <div className="bp-actions">
+          {group.alternatives.map((a, i) => (
+            <button
+              key={i}
+              type="button"
+              className="bp-keep"
+              disabled={!editable}
+              title={t('brackets.keep.title')}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => run(keepAlternative(group.pos, i))}
+            >
+              {t('brackets.keep', { text: alt(a) })}
+            </button>
+          ))}
+          <button
+            type="button"
+            className="bp-drop"
+            disabled={!editable}
+            title={t('brackets.drop.title')}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => run(keepAlternative(group.pos, null))}
+          >
+            {t('brackets.drop')}
+          </button>
+        </div>
+      )}
+    </li>
+  )
+}
