@@ -9,7 +9,7 @@ import { encodeSyncStep1, encodeUpdate } from './protocol'
 import type { Connection, Room } from './Room'
 import { Rooms } from './Rooms'
 import { SqliteStorage } from './SqliteStorage'
-import type { AppendedUpdate, DocumentRecord, Storage, StoredDocument } from './storage'
+import type { AppendedUpdate, CompactedLog, DocumentRecord, Storage, StoredDocument } from './storage'
 import { smallTreaty, waitFor } from './testing'
 import { seedState } from './treatyDoc'
 import { WriteQueue } from './WriteQueue'
@@ -44,7 +44,7 @@ class GatedStorage implements Storage {
     if (this.failAppends) throw new Error('disk full')
     return this.inner.append(batch)
   }
-  compact(id: string, state: Uint8Array) {
+  compact(id: string, state: Uint8Array): Promise<CompactedLog> {
     this.compactions++
     return this.inner.compact(id, state)
   }
@@ -259,6 +259,36 @@ describe('Room', () => {
     Y.applyUpdate(reloaded, stored!.updates[0])
     expect(reloaded.getXmlFragment('treaty').toString()).toBe(room.doc.getXmlFragment('treaty').toString())
     expect(reloaded.getXmlFragment('treaty').toString()).toContain('11 10 9 8')
+  })
+
+  test('closing folds every log row, also those appended while a compaction ran', async () => {
+    await setup({ compactAfterUpdates: 5 })
+    const a = new FakeConnection()
+    const room = await joined(a)
+    const local = a.doc()
+    // Five updates reach the threshold: once durable, a compaction is scheduled (setImmediate).
+    for (let i = 0; i < 5; i++) room.receive(a, encodeUpdate(titleEdit(local, `${i} `)))
+    const late = titleEdit(local, 'late ')
+    // A sixth arrives in the same turn, before that compaction runs (as a socket's next message
+    // would): it is in the document, so in the checkpoint, but still queued, so its row is
+    // written after the checkpoint and stays in the log.
+    await new Promise<void>((resolve) =>
+      writer.afterDurable(() => {
+        expect(storage.compactions).toBe(0)
+        room.receive(a, encodeUpdate(late))
+        resolve()
+      }),
+    )
+    await waitFor(() => storage.compactions === 1, 'the compaction')
+    await writer.flush()
+    expect((await storage.inner.load(ID))!.logCount).toBe(1)
+    await rooms.closeAll()
+    const stored = await storage.inner.load(ID)
+    expect(stored!.logCount).toBe(0)
+    expect(stored!.updates).toHaveLength(1)
+    const reloaded = new Y.Doc()
+    Y.applyUpdate(reloaded, stored!.updates[0])
+    expect(reloaded.getXmlFragment('treaty').toString()).toContain('late 4 3 2 1 0 Test Protocol')
   })
 })
 

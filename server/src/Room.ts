@@ -221,15 +221,15 @@ export class Room {
 
   private async runCompaction(): Promise<void> {
     // No flush needed first: the checkpoint is the whole document, a superset of the log it
-    // replaces; updates still queued are appended after it and replay harmlessly.
+    // replaces; updates still queued are appended after it and replay harmlessly. But they are
+    // still log entries: only what the storage says it dropped leaves the counts, so the queued
+    // ones are folded by a later compaction (close's at the latest) instead of being forgotten.
     if (this.logCount === 0 || this.closed) return
     const state = Y.encodeStateAsUpdate(this.doc)
-    const foldedCount = this.logCount
-    const foldedBytes = this.logBytes
     // The state holds every update appended so far: the storage contract for compact.
-    await this.options.storage.compact(this.id, state)
-    this.logCount -= foldedCount
-    this.logBytes -= foldedBytes
+    const folded = await this.options.storage.compact(this.id, state)
+    this.logCount = Math.max(0, this.logCount - folded.count)
+    this.logBytes = Math.max(0, this.logBytes - folded.bytes)
     this.bytes = state.length + this.logBytes
     this.options.logger.debug('compacted', { doc: this.id, bytes: state.length })
   }
@@ -247,8 +247,12 @@ export class Room {
     await this.options.writer.flush()
     await this.inspect()
     await this.compact()
-    // Updates that arrived while a compaction already ran (a server change) need one more pass.
-    if (this.logCount > 0) await this.compact()
+    // Updates appended while a compaction ran (a server change; one already in flight that this
+    // call joined) are written, then folded by one more pass.
+    if (this.logCount > 0) {
+      await this.options.writer.flush()
+      await this.compact()
+    }
     this.release()
   }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import type { AppendedUpdate, DocumentRecord, Storage, StoredDocument } from './storage'
+import type { AppendedUpdate, CompactedLog, DocumentRecord, Storage, StoredDocument } from './storage'
 
 /** The file under the data directory. */
 export const DATABASE_FILE = 'accord.sqlite'
@@ -24,7 +24,7 @@ export class SqliteStorage implements Storage {
   private readonly db: Database.Database
   private readonly statements: ReturnType<SqliteStorage['prepare']>
   private readonly appendTx: (batch: readonly AppendedUpdate[], now: number) => void
-  private readonly compactTx: (id: string, state: Uint8Array) => void
+  private readonly compactTx: (id: string, state: Uint8Array) => CompactedLog
 
   /** `file` is a path, or ':memory:' for tests of the storage contract alone. */
   constructor(file: string, options: { durability?: 'full' | 'normal' } = {}) {
@@ -67,8 +67,10 @@ export class SqliteStorage implements Storage {
     this.compactTx = this.db.transaction((id: string, state: Uint8Array) => {
       // Everything appended so far is in `state` (the caller's guarantee), so the checkpoint covers up to the last seq.
       const last = (s.lastSeq.get(id) as { seq: number | null }).seq ?? 0
+      const folded = s.logSize.get(id, last) as CompactedLog
       s.upsertCheckpoint.run(id, last, state, Date.now())
       s.deleteLog.run(id, last)
+      return folded
     })
   }
 
@@ -86,6 +88,7 @@ export class SqliteStorage implements Storage {
       upsertCheckpoint: db.prepare(
         'INSERT INTO checkpoints (doc, upto, state, created) VALUES (?, ?, ?, ?) ON CONFLICT(doc) DO UPDATE SET upto = excluded.upto, state = excluded.state, created = excluded.created',
       ),
+      logSize: db.prepare('SELECT COUNT(*) AS count, COALESCE(SUM(LENGTH(data)), 0) AS bytes FROM updates WHERE doc = ? AND seq <= ?'),
       deleteLog: db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?'),
       setTitle: db.prepare('UPDATE documents SET title = ? WHERE id = ?'),
       getSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
@@ -137,8 +140,8 @@ export class SqliteStorage implements Storage {
     if (batch.length) this.appendTx(batch, Date.now())
   }
 
-  async compact(id: string, state: Uint8Array): Promise<void> {
-    this.compactTx(id, state)
+  async compact(id: string, state: Uint8Array): Promise<CompactedLog> {
+    return this.compactTx(id, state)
   }
 
   async setTitle(id: string, title: string): Promise<void> {

@@ -33,6 +33,12 @@ export interface AppendedUpdate {
   update: Uint8Array
 }
 
+/** The log entries a compaction dropped (folded into the checkpoint), and their bytes. */
+export interface CompactedLog {
+  count: number
+  bytes: number
+}
+
 export interface Storage {
   /** Creates a document from its seed state. Rejects when the id is taken. */
   create(id: string, title: string, state: Uint8Array): Promise<DocumentRecord>
@@ -46,8 +52,10 @@ export interface Storage {
    * Replaces a document's checkpoint with `state` and drops the log it covers. The caller
    * guarantees that `state` contains every update appended for the document before the call;
    * an implementation must fix that point when called, not when its write happens to run.
+   * Updates appended after that point (still queued when the caller encoded `state`, say) stay
+   * in the log. Resolves with what it dropped: only the storage knows which appends it covered.
    */
-  compact(id: string, state: Uint8Array): Promise<void>
+  compact(id: string, state: Uint8Array): Promise<CompactedLog>
   setTitle(id: string, title: string): Promise<void>
   /** Small server-wide values (e.g. which document is the sample). */
   getSetting(key: string): Promise<string | undefined>
