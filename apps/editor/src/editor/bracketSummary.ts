@@ -1,7 +1,7 @@
 import type { Node as PMNode } from 'prosemirror-model'
 import { alternativeText, renderNegotiating } from '@accord/bracket-variants'
-import { collectGroups, collectOptionGroups, countDocumentVariants, treatyBracketStats } from '@accord/bracket-variants/prosemirror'
-import { romanNumeral, type Location } from '@accord/schema'
+import { collectGroups, collectOptionGroups, countDocumentVariants, treatyBracketStats, unitLabel } from '@accord/bracket-variants/prosemirror'
+import type { Location } from '@accord/schema'
 
 /** One open bracket group (or placeholder) as the bracket navigator lists it. */
 export interface NavigatorGroup {
@@ -110,19 +110,7 @@ export function groupByUnit(items: readonly { location: Location; group: Navigat
   return units
 }
 
-/** The article, annex or part of the treaty a location is in, in the words of the engine's locations ("Annex I, Article 2"). */
-export function unitLabel(loc: Location): string {
-  const article = loc.article !== undefined ? `Article ${loc.article}${loc.articleSuffix ? ' ' + loc.articleSuffix : ''}` : undefined
-  if (loc.annex !== undefined) {
-    const annex = `Annex ${loc.annex === 0 ? '0' : romanNumeral(loc.annex)}${loc.annexSuffix ? ' ' + loc.annexSuffix : ''}`
-    return article ? `${annex}, ${article}` : annex
-  }
-  if (article) return article
-  if (loc.preamble !== undefined || loc.block === 'enacting_formula') return 'Preamble'
-  if (loc.block === 'title') return 'Title'
-  if (loc.finalClauses) return 'Final clauses'
-  return 'Other'
-}
+export { unitLabel }
 
 /** A variant count as people read it: exact with digit grouping up to 15 digits, else its order of magnitude. */
 export type VariantCount = { exact: string } | { approx: { mantissa: string; exponent: number } }

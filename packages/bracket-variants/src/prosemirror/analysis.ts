@@ -63,8 +63,11 @@ function articleSeeds(doc: PMNode): { pos: number; label: string }[] {
   return out
 }
 
-// The words of `describe` (outline.ts), so that a unit reads the same here and in messages.
-function unitLabel(loc: Location): string {
+/**
+ * The article, annex or part of the treaty a location is in ("Annex I, Article 2", "Preamble"),
+ * in the words of `describe` (outline.ts), so that a unit reads the same everywhere.
+ */
+export function unitLabel(loc: Location): string {
   const article = loc.article !== undefined ? `Article ${loc.article}${loc.articleSuffix ? ' ' + loc.articleSuffix : ''}` : undefined
   if (loc.annex !== undefined) {
     const annex = `Annex ${loc.annex === 0 ? '0' : romanNumeral(loc.annex)}${loc.annexSuffix ? ' ' + loc.annexSuffix : ''}`

@@ -13,4 +13,4 @@ export {
   RESOLUTION_META,
   type ResolutionMeta,
 } from './commands'
-export { treatyBracketStats, documentInlines, countDocumentVariants, variantDocument, type TreatyBracketStats } from './analysis'
+export { treatyBracketStats, unitLabel, documentInlines, countDocumentVariants, variantDocument, type TreatyBracketStats } from './analysis'
