@@ -1,5 +1,5 @@
 import type { Node as PMNode } from 'prosemirror-model'
-import { labelsByPos, labelStyleOf, noTextLabel, numberTreaty, preambleHeading, type Language, type Location } from '@accord/schema'
+import { labelsByPos, labelStyleOf, noTextLabel, numberTreaty, outline, preambleHeading, type Language, type Location } from '@accord/schema'
 import type { Inline } from '@accord/bracket-variants'
 import { collectGroups, collectOptionGroups, nodeToInlines } from '@accord/bracket-variants/prosemirror'
 import { renderNegotiating } from '@accord/bracket-variants'
@@ -185,7 +185,8 @@ export interface OpenItem {
 /** Everything still open in a document, in document order (nested groups only through their outermost group). */
 export function openItems(doc: PMNode): OpenItem[] {
   const items: OpenItem[] = []
-  for (const g of collectGroups(doc)) {
+  const blocks = outline(doc)
+  for (const g of collectGroups(doc, blocks)) {
     if (g.depth > 1) continue
     items.push({
       kind: g.group.placeholder ? 'placeholder' : 'bracket',
@@ -195,7 +196,7 @@ export function openItems(doc: PMNode): OpenItem[] {
       pos: g.pos,
     })
   }
-  for (const o of collectOptionGroups(doc)) {
+  for (const o of collectOptionGroups(doc, blocks)) {
     items.push({ kind: 'options', location: o.location.text, text: `${o.node.childCount} option(s)${o.node.attrs.bracketed ? ', in brackets' : ''}`, at: o.location, pos: o.pos })
   }
   return items.sort((a, b) => a.pos - b.pos)

@@ -1,5 +1,5 @@
 import type { Node as PMNode } from 'prosemirror-model'
-import { labelStyleOf } from '@accord/schema'
+import { labelStyleOf, outline } from '@accord/schema'
 import { countDocumentVariants, treatyBracketStats } from '@accord/bracket-variants/prosemirror'
 import { documentTitle } from './title'
 
@@ -58,7 +58,8 @@ export function treatyStats(doc: PMNode): TreatyStats {
         return true
     }
   })
-  const b = treatyBracketStats(doc)
+  const blocks = outline(doc)
+  const b = treatyBracketStats(doc, blocks)
   return {
     title: documentTitle(doc),
     lang: labelStyleOf(doc).lang,
@@ -74,6 +75,6 @@ export function treatyStats(doc: PMNode): TreatyStats {
     nearDuplicates: b.nearDuplicates.map((n) => ({ alternatives: n.alternatives, count: n.count, likely: n.likelyAlternatives, reason: n.reason, suggestion: n.suggestion })),
     notes,
     optionGroups,
-    variants: countDocumentVariants(doc).toString(),
+    variants: countDocumentVariants(doc, blocks).toString(),
   }
 }

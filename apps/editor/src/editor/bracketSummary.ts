@@ -1,7 +1,7 @@
 import type { Node as PMNode } from 'prosemirror-model'
 import { alternativeText, renderNegotiating } from '@accord/bracket-variants'
 import { collectGroups, collectOptionGroups, countDocumentVariants, treatyBracketStats, unitLabel } from '@accord/bracket-variants/prosemirror'
-import type { Location } from '@accord/schema'
+import { outline, type Location } from '@accord/schema'
 
 /** One open bracket group (or placeholder) as the bracket navigator lists it. */
 export interface NavigatorGroup {
@@ -55,8 +55,10 @@ export interface BracketSummary {
 
 /** The summary of `doc`'s open brackets for the navigator: a few passes over the document, so callers throttle it. */
 export function summarizeBrackets(doc: PMNode): BracketSummary {
-  const occurrences = collectGroups(doc)
-  const stats = treatyBracketStats(doc)
+  // One outline and one walk over the groups serve every figure: this runs once a frame while the panel is open.
+  const blocks = outline(doc)
+  const occurrences = collectGroups(doc, blocks)
+  const stats = treatyBracketStats(doc, blocks, occurrences)
   const byPos = new Map(occurrences.map((g) => [g.id, g]))
   const groups: NavigatorGroup[] = occurrences.map((g) => ({
     pos: g.pos,
@@ -86,8 +88,8 @@ export function summarizeBrackets(doc: PMNode): BracketSummary {
   return {
     openGroups: stats.openGroups,
     placeholders: stats.placeholders,
-    optionGroups: collectOptionGroups(doc).length,
-    variants: countDocumentVariants(doc),
+    optionGroups: collectOptionGroups(doc, blocks).length,
+    variants: countDocumentVariants(doc, blocks),
     linkedSets,
     units: groupByUnit(occurrences.map((g, i) => ({ location: g.location, group: groups[i] }))),
   }

@@ -1,8 +1,8 @@
 import type { Node as PMNode } from 'prosemirror-model'
 import { Fragment } from 'prosemirror-model'
-import { numberTreaty, outline, romanNumeral, type Location, type Suffix } from '@accord/schema'
+import { numberTreaty, outline, romanNumeral, type Location, type OutlineBlock, type Suffix } from '@accord/schema'
 import { countVariants, findLinkedSets, findNearDuplicates, type Inline, type LinkedSet, type NearDuplicate } from '../core/index'
-import { collectGroups } from './groups'
+import { collectGroups, type GroupOccurrence } from './groups'
 import { nodeToInlines } from './convert'
 
 export interface TreatyBracketStats {
@@ -23,12 +23,11 @@ export interface TreatyBracketStats {
 }
 
 /** Bracket statistics of a whole document. */
-export function treatyBracketStats(doc: PMNode): TreatyBracketStats {
-  const groups = collectGroups(doc)
+export function treatyBracketStats(doc: PMNode, blocks: readonly OutlineBlock[] = outline(doc), groups: readonly GroupOccurrence[] = collectGroups(doc, blocks)): TreatyBracketStats {
   const open = groups.filter((g) => !g.group.placeholder)
   const per = new Map<string, number>()
   // Every article is listed, also one without text yet (which has no outline block), in document order.
-  const seeds = [...outline(doc).map((b) => ({ pos: b.pos, label: unitLabel(b.location) })), ...articleSeeds(doc)].sort((a, b) => a.pos - b.pos)
+  const seeds = [...blocks.map((b) => ({ pos: b.pos, label: unitLabel(b.location) })), ...articleSeeds(doc)].sort((a, b) => a.pos - b.pos)
   for (const { label } of seeds) if (!per.has(label)) per.set(label, 0)
   for (const g of open) {
     const label = unitLabel(g.location)
@@ -81,9 +80,9 @@ export function unitLabel(loc: Location): string {
 }
 
 /** All inline content of a document as one plain sequence (blocks separated by newlines). */
-export function documentInlines(doc: PMNode): Inline[] {
+export function documentInlines(doc: PMNode, blocks: readonly OutlineBlock[] = outline(doc)): Inline[] {
   const out: Inline[] = []
-  for (const b of outline(doc)) {
+  for (const b of blocks) {
     if (out.length) out.push({ type: 'text', text: '\n' })
     out.push(...nodeToInlines(b.node, b.pos + 1))
   }
@@ -91,8 +90,8 @@ export function documentInlines(doc: PMNode): Inline[] {
 }
 
 /** How many distinct texts the document's brackets allow (a product over its groups). */
-export function countDocumentVariants(doc: PMNode): bigint {
-  return countVariants(documentInlines(doc))
+export function countDocumentVariants(doc: PMNode, blocks: readonly OutlineBlock[] = outline(doc)): bigint {
+  return countVariants(documentInlines(doc, blocks))
 }
 
 /**

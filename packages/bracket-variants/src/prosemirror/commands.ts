@@ -79,8 +79,13 @@ export function linkedSetDecisions(state: EditorState | { doc: PMNode }, key: st
 
 /** Resolves a whole linked set (every group with the key `key`) to its alternative `index`, in one transaction. */
 export function resolveLinkedSet(key: string, index: number | null): Command {
+  return resolveDecided((state) => linkedSetDecisions(state, key, index))
+}
+
+/** A command that resolves, in one transaction, the groups `decide` picks; false when it picks none. */
+function resolveDecided(decide: (state: EditorState) => Map<number, number | null>): Command {
   return (state, dispatch) => {
-    const decisions = linkedSetDecisions(state, key, index)
+    const decisions = decide(state)
     if (!decisions.size) return false
     if (dispatch) {
       const tr = state.tr
@@ -107,16 +112,7 @@ export function textDecisions(doc: PMNode, text: string): Map<number, number | n
 
 /** Resolves every group that has an alternative reading exactly `text`: a linked set at once. */
 export function resolveByText(text: string): Command {
-  return (state, dispatch) => {
-    const decisions = textDecisions(state.doc, text)
-    if (!decisions.size) return false
-    if (dispatch) {
-      const tr = state.tr
-      resolveInTransaction(tr, decisions)
-      dispatch(tr)
-    }
-    return true
-  }
+  return resolveDecided((state) => textDecisions(state.doc, text))
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Node as PMNode } from 'prosemirror-model'
-import { outline, type Location } from '@accord/schema'
+import { outline, type Location, type OutlineBlock } from '@accord/schema'
 import { groupKey, type BracketGroup } from '../core/index'
 import { nodeToInlines } from './convert'
 
@@ -15,10 +15,13 @@ export interface GroupOccurrence {
   depth: number
 }
 
-/** Every bracket group and placeholder in document order, nested ones after their parent. */
-export function collectGroups(doc: PMNode): GroupOccurrence[] {
+/**
+ * Every bracket group and placeholder in document order, nested ones after their parent.
+ * `blocks` is `outline(doc)` when the caller already has it (it is the costly part).
+ */
+export function collectGroups(doc: PMNode, blocks: readonly OutlineBlock[] = outline(doc)): GroupOccurrence[] {
   const out: GroupOccurrence[] = []
-  for (const block of outline(doc)) {
+  for (const block of blocks) {
     const inlines = nodeToInlines(block.node, block.pos + 1)
     const visit = (list: ReturnType<typeof nodeToInlines>, depth: number) => {
       for (const inline of list) {
@@ -34,8 +37,7 @@ export function collectGroups(doc: PMNode): GroupOccurrence[] {
 }
 
 /** Block-level option groups still open (more than one option, or bracketed), with where they are. */
-export function collectOptionGroups(doc: PMNode): { pos: number; node: PMNode; location: Location }[] {
-  const blocks = outline(doc)
+export function collectOptionGroups(doc: PMNode, blocks: readonly OutlineBlock[] = outline(doc)): { pos: number; node: PMNode; location: Location }[] {
   const out: { pos: number; node: PMNode; location: Location }[] = []
   doc.descendants((node, pos) => {
     if (node.type.name !== 'option_group') return true
