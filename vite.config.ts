@@ -19,7 +19,8 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': { target: server, changeOrigin: true },
-      '/collab': { target: server, ws: true, changeOrigin: true },
+      // rewriteWsOrigin: the server accepts websockets only from its own origin (and ACCORD_ORIGINS).
+      '/collab': { target: server, ws: true, changeOrigin: true, rewriteWsOrigin: true },
     },
   },
 })

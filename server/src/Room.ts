@@ -1,7 +1,7 @@
 import type { Node as PMNode } from 'prosemirror-model'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { checkUpdate, type TreatyEncoding } from './checkUpdate'
+import { checkUpdate, structureChange, type TreatyEncoding } from './checkUpdate'
 import { CLOSE } from './closeCodes'
 import type { Logger } from './log'
 import {
@@ -9,20 +9,40 @@ import {
   decodeMessage,
   encodeAwareness,
   encodeAwarenessUpdate,
+  encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
   ProtocolError,
 } from './protocol'
+import type { DocumentRole } from './participants'
 import type { Storage, StoredDocument } from './storage'
 import { newServerYDoc, readTreaty, TREATY_FRAGMENT } from './treatyDoc'
 import type { WriteQueue } from './WriteQueue'
+
+/** Who is behind a connection, from the server's participant record (never from the client). */
+export interface Identity {
+  participant: string
+  name: string
+  /** The role in this document (a secretariat officer is a facilitator here). */
+  role: DocumentRole
+  /** ISO 3166 code of a delegation's State. */
+  state: string | null
+  stateName: string | null
+  /** #rrggbb, derived from the participant (or the State, so one delegation keeps one colour). */
+  color: string
+}
 
 /** What a room needs from a client connection; the transport adapts a websocket to it, tests use a plain object. */
 export interface Connection {
   send(message: Uint8Array): void
   close(code: number, reason: string): void
+  /** The authenticated participant. Absent only for trusted in-process connections (tests, tools): full rights. */
+  readonly identity?: Identity
 }
+
+/** The Y.Map of document settings; only the server writes it (see checkUpdate: clients write only the treaty). */
+export const SETTINGS_MAP = 'settings'
 
 export interface RoomOptions {
   storage: Storage
@@ -44,6 +64,9 @@ export interface RoomOptions {
 interface ConnectionState {
   /** Awareness client ids this connection introduced; only it may change them, and they leave with it. */
   awarenessIds: Set<number>
+  /** Refused writes, and when the last one was logged (the log says it once per burst, not per keystroke). */
+  refused: number
+  lastRefusalLog: number
 }
 
 /** Awareness ids one connection may own: a browser tab has one; the bound stops a client from flooding presence. */
@@ -116,7 +139,7 @@ export class Room {
   /** Adds a connection and opens the sync: the server's state vector, then (once durable) who is here. */
   connect(conn: Connection): void {
     if (this.closed) throw new Error(`room ${this.id} is closed; open it again`)
-    this.connections.set(conn, { awarenessIds: new Set() })
+    this.connections.set(conn, { awarenessIds: new Set(), refused: 0, lastRefusalLog: 0 })
     conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
     this.options.writer.afterDurable(() => {
       if (!this.connections.has(conn) || this.awareness.getStates().size === 0) return
@@ -155,6 +178,31 @@ export class Room {
         })
         return
     }
+  }
+
+  /** Whether delegations may edit the text directly (a facilitator's switch, in the settings map). */
+  get openDrafting(): boolean {
+    return this.doc.getMap(SETTINGS_MAP).get('openDrafting') === true
+  }
+
+  /** The identities connected now (one per connection). */
+  identities(): Identity[] {
+    const out: Identity[] = []
+    for (const conn of this.connections.keys()) if (conn.identity) out.push(conn.identity)
+    return out
+  }
+
+  /** Closes every connection of one participant (revoked): returns how many were closed. */
+  disconnectParticipant(participant: string, code: number, reason: string): number {
+    let n = 0
+    for (const conn of [...this.connections.keys()]) {
+      if (conn.identity?.participant !== participant) continue
+      this.options.logger.info('closing a connection', { doc: this.id, participant, code, reason })
+      this.disconnect(conn)
+      conn.close(code, reason)
+      n++
+    }
+    return n
   }
 
   /** Removes a connection (its socket closed); its presence leaves with it. */
@@ -284,12 +332,47 @@ export class Room {
     conn.close(code, reason)
   }
 
+  /**
+   * Why this connection may not make this (well-formed) change, or null when it may. `quiet`:
+   * nothing to refuse (an empty sync step 2, which every client sends on connecting).
+   */
+  private refusal(conn: Connection, update: Uint8Array): string | 'quiet' | null {
+    const identity = conn.identity
+    if (!identity || identity.role === 'facilitator') return null
+    const decoded = Y.decodeUpdate(update)
+    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return 'quiet'
+    if (identity.role === 'observer') return 'observers read the text; they cannot change it. Your change was not saved.'
+    if (!this.openDrafting) {
+      return 'the text is not open for drafting: delegations propose amendments, or a facilitator opens drafting. Your change was not saved.'
+    }
+    const change = structureChange(update, this.doc)
+    if (change) return `only facilitators create, resolve or change brackets and options; this change ${change}. It was not saved.`
+    return null
+  }
+
+  /** A write this connection may not make: dropped (not stored, not sent), answered with the reason, logged once per burst. */
+  private refuse(conn: Connection, reason: string): void {
+    const state = this.connections.get(conn)
+    if (!state) return
+    state.refused++
+    const now = Date.now()
+    if (now - state.lastRefusalLog > 10_000) {
+      state.lastRefusalLog = now
+      const who = conn.identity
+      this.options.logger.warn('refused a change', { doc: this.id, participant: who?.participant, role: who?.role, state: who?.state, refused: state.refused, reason })
+    }
+    conn.send(encodePermissionDenied(reason))
+  }
+
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
     if (this.bytes + update.length > this.options.maxDocumentBytes) {
       return this.reject(conn, CLOSE.DOCUMENT_TOO_LARGE, `the document would exceed its limit of ${this.options.maxDocumentBytes} bytes`)
     }
     const problem = checkUpdate(update, this.doc, this.options.encoding)
     if (problem) return this.reject(conn, CLOSE.MALFORMED, `rejected update: ${problem}`)
+    const refusal = this.refusal(conn, update)
+    if (refusal === 'quiet') return
+    if (refusal) return this.refuse(conn, refusal)
     try {
       // Origin = the connection, so the broadcast skips its sender. If applying throws half-way,
       // what was integrated still went through onDocUpdate: memory and disk stay equal.
@@ -339,7 +422,11 @@ export class Room {
       state.awarenessIds.add(entry.clientID)
       return true
     })
-    if (allowed.length) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(allowed), conn)
+    if (!allowed.length) return
+    // Who someone is comes from the server's record, never from the client: `user` is overwritten.
+    const identity = conn.identity
+    const stamped = identity ? allowed.map((entry) => ({ ...entry, state: withIdentity(entry.state, identity) })) : allowed
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(stamped), conn)
   }
 
   private readonly onAwarenessUpdate = (
@@ -402,4 +489,12 @@ export class Room {
     }, delay)
     this.inspectTimer.unref()
   }
+}
+
+/** An awareness state with its `user` field replaced by the connection's identity (null stays null: the client left). */
+function withIdentity(state: unknown, identity: Identity): unknown {
+  if (state === null) return null
+  const user = { name: identity.name, color: identity.color, role: identity.role, state: identity.state, stateName: identity.stateName, participant: identity.participant }
+  const base = typeof state === 'object' && !Array.isArray(state) ? (state as Record<string, unknown>) : {}
+  return { ...base, user }
 }

@@ -64,6 +64,29 @@ export class Rooms {
     throw new Error(`room ${id} kept closing while a connection joined it`)
   }
 
+  /**
+   * The document's room for a server-side change or read (an API call): loaded when needed and,
+   * when nobody is connected, released after the idle time like any other. Undefined: no such document.
+   */
+  async use(id: string): Promise<Room | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (this.shuttingDown) throw new Error('the server is shutting down')
+      const room = await this.open(id)
+      if (!room) return undefined
+      if (room.isClosed) continue
+      if (room.connectionCount === 0 && !this.idleTimers.has(id)) this.startIdle(room)
+      return room
+    }
+    throw new Error(`room ${id} kept closing while it was opened`)
+  }
+
+  /** Cuts every live connection of a participant (revoked), in every room: how many were closed. */
+  disconnectParticipant(participant: string, code: number, reason: string): number {
+    let n = 0
+    for (const room of this.loaded.values()) n += room.disconnectParticipant(participant, code, reason)
+    return n
+  }
+
   private open(id: string): Promise<Room | undefined> {
     const existing = this.loaded.get(id)
     if (existing && !existing.isClosed) return Promise.resolve(existing)

@@ -33,6 +33,8 @@ export class SqliteStorage implements Storage {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`)
     this.db.pragma('foreign_keys = ON')
+    // The `accord` command writes to the same file while the server runs (invitations, new documents): wait for its lock.
+    this.db.pragma('busy_timeout = 5000')
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS documents (
         id TEXT PRIMARY KEY,
@@ -72,6 +74,11 @@ export class SqliteStorage implements Storage {
       s.deleteLog.run(id, last)
       return folded
     })
+  }
+
+  /** The open database, for the stores that share the file (participants). */
+  get database(): Database.Database {
+    return this.db
   }
 
   private prepare() {

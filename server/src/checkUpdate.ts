@@ -202,3 +202,78 @@ function findStored(doc: Y.Doc, id: Y.ID): Y.Item | null {
   const struct = Y.getItem(doc.store, id) as Y.Item | Y.GC
   return struct instanceof Y.Item ? struct : null
 }
+
+/**
+ * Node types whose creation, removal or attributes belong to the facilitators: the bracket
+ * structure (groups, alternatives, option groups and options) and the treaty's own settings.
+ */
+export const FACILITATOR_NODES: ReadonlySet<string> = new Set(['bracket', 'alternative', 'option_group', 'option', 'treaty'])
+
+/**
+ * Whether an update creates, removes or changes the attributes of a node in `guarded`. Returns
+ * what it does ("removes a bracket"), or null. Like checkUpdate, it looks only at the update and
+ * the items it touches: inserted items by their content and place, deleted ranges by the items
+ * the server holds there (deleting a paragraph deletes the brackets inside it too, and Yjs lists
+ * them in the delete set). Call it after checkUpdate passed.
+ */
+export function structureChange(update: Uint8Array, doc: Y.Doc, guarded: ReadonlySet<string> = FACILITATOR_NODES): string | null {
+  const decoded = Y.decodeUpdate(update)
+  const own = new Map<number, Y.Item[]>()
+  for (const struct of decoded.structs) {
+    if (!(struct instanceof Y.Item)) continue
+    let list = own.get(struct.id.client)
+    if (!list) own.set(struct.id.client, (list = []))
+    list.push(struct)
+  }
+  const lookup = (id: Y.ID): Y.Item | null => findOwn(own, id) ?? findStored(doc, id)
+  for (const struct of decoded.structs) {
+    if (!(struct instanceof Y.Item)) continue
+    const content = struct.content
+    if (content instanceof Y.ContentType && content.type instanceof Y.XmlElement && guarded.has(content.type.nodeName)) {
+      return `creates ${article(content.type.nodeName)}`
+    }
+    if (struct.parentSub !== null) {
+      const place = placeOf(struct, lookup, decoded.structs.length)
+      if (place.kind === 'element' && guarded.has(place.name)) return `changes the ${place.parentSub} of ${article(place.name)}`
+    }
+  }
+  for (const [client, ranges] of decoded.ds.clients) {
+    const structs = doc.store.clients.get(client)
+    if (!structs) continue
+    for (const { clock, len } of ranges) {
+      let index = findIndex(structs, clock)
+      for (; index >= 0 && index < structs.length; index++) {
+        const struct = structs[index]
+        if (struct.id.clock >= clock + len) break
+        if (!(struct instanceof Y.Item) || struct.deleted) continue
+        const content = struct.content
+        if (content instanceof Y.ContentType && content.type instanceof Y.XmlElement && guarded.has(content.type.nodeName)) {
+          return `removes ${article(content.type.nodeName)}`
+        }
+        if (struct.parentSub !== null && struct.parent instanceof Y.XmlElement && guarded.has(struct.parent.nodeName)) {
+          return `changes the ${struct.parentSub} of ${article(struct.parent.nodeName)}`
+        }
+      }
+    }
+  }
+  return null
+}
+
+function article(nodeName: string): string {
+  const name = nodeName.replace(/_/g, ' ')
+  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`
+}
+
+/** Index of the struct containing `clock` in a client's sorted struct list, or -1. */
+function findIndex(structs: ReadonlyArray<Y.Item | Y.GC | { id: Y.ID; length: number }>, clock: number): number {
+  let lo = 0
+  let hi = structs.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const struct = structs[mid]
+    if (clock < struct.id.clock) hi = mid - 1
+    else if (clock >= struct.id.clock + struct.length) lo = mid + 1
+    else return mid
+  }
+  return -1
+}

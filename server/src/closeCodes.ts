@@ -14,7 +14,11 @@ export const CLOSE = {
   INTERNAL_ERROR: 1011,
   /** The message or update is malformed or writes what a treaty cannot hold. */
   MALFORMED: 4400,
-  /** No document has this id. */
+  /** No ticket, or an unknown, used or expired one: get a new ticket and reconnect. */
+  UNAUTHENTICATED: 4401,
+  /** The participant may not open this document, or was revoked: do not reconnect. */
+  FORBIDDEN: 4403,
+  /** No document has this id (or none this participant may open). */
   UNKNOWN_DOCUMENT: 4404,
   /** The update would take the document past maxDocumentBytes. */
   DOCUMENT_TOO_LARGE: 4413,

@@ -19,7 +19,8 @@ import {
   startTestServer,
   tempDir,
   waitFor,
-  wsUrl,
+  ticketUrl,
+  invite,
   type RawSocket,
   type TestClient,
 } from './testing'
@@ -65,7 +66,7 @@ describe('collaboration', () => {
     return c
   }
   const raw = (id = docId) => {
-    const s = rawSocket(`${wsUrl(server)}/${id}`)
+    const s = rawSocket(ticketUrl(server, docId, undefined, id))
     sockets.push(s)
     return s
   }
@@ -137,11 +138,16 @@ describe('collaboration', () => {
   })
 
   test('presence (awareness) reaches the other client and leaves with its connection', async () => {
-    const a = client()
+    // a is the delegation of France and claims to be the Chair: the server says who a is.
+    const a = connectClient(server, docId, { token: invite(server, docId, 'delegation', { name: 'Marie Dupont', state: 'FR' }).token })
+    clients.push(a)
     const b = client()
     await waitFor(() => a.provider.synced && b.provider.synced, 'both clients to sync')
-    a.provider.awareness.setLocalStateField('user', { name: 'France', color: '#36c' })
-    await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name: string } } | undefined)?.user?.name === 'France', 'b to see a')
+    a.provider.awareness.setLocalStateField('user', { name: 'Chair', color: '#36c', role: 'facilitator' })
+    type User = { name: string; role: string; state: string; stateName: string; participant: string }
+    const seen = await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: User } | undefined)?.user, 'b to see a')
+    expect(seen).toMatchObject({ name: 'Marie Dupont', role: 'delegation', state: 'FR', stateName: 'France' })
+    expect(seen.participant).toMatch(/^p_/)
 
     // A raw client cannot speak for a's awareness id.
     const forger = raw()
@@ -150,7 +156,7 @@ describe('collaboration', () => {
     forger.ws.send(forged)
     a.provider.awareness.setLocalStateField('cursor', { anchor: 1 })
     await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID) as { cursor?: unknown } | undefined)?.cursor, 'a\'s next awareness update')
-    expect((b.provider.awareness.getStates().get(a.doc.clientID) as { user: { name: string } }).user.name).toBe('France')
+    expect((b.provider.awareness.getStates().get(a.doc.clientID) as { user: { name: string } }).user.name).toBe('Marie Dupont')
 
     a.provider.disconnect()
     await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID), 'a to leave b\'s awareness')
@@ -297,7 +303,8 @@ describe('collaboration', () => {
     const decoder = decoding.createDecoder(message)
     decoding.readVarUint(decoder)
     awarenessProtocol.applyAwarenessUpdate(scratch, decoding.readVarUint8Array(decoder), 'test')
-    expect((scratch.getStates().get(a.doc.clientID) as { user: { name: string } }).user.name).toBe('Chile')
+    // The name is the server's record of the participant, whatever the client said.
+    expect((scratch.getStates().get(a.doc.clientID) as { user: { name: string } }).user.name).toBe('Test facilitator')
     scratch.destroy()
   })
 })

@@ -18,6 +18,11 @@ export interface ServerConfig {
   /** Path of the editor page for one document; the sample URL printed at start uses it. */
   documentPath: (id: string) => string
 
+  /** The address people open (invitation links start with it); undefined: http://localhost:PORT. */
+  publicUrl: string | undefined
+  /** Browser origins, besides the server's own, whose pages may open websockets ('*': any). */
+  allowedOrigins: string[]
+
   /** Largest websocket message accepted; a larger one closes that socket (1009). */
   maxMessageBytes: number
   /** Largest size a document's stored state may reach (history included, see Room); an update past it closes its socket (4413). */
@@ -61,6 +66,8 @@ export const defaultConfig: ServerConfig = {
   dataDir: './data',
   distDir: path.join(repoRoot, 'apps', 'editor', 'dist'),
   documentPath: (id) => `/d/${encodeURIComponent(id)}`,
+  publicUrl: undefined,
+  allowedOrigins: [],
   maxMessageBytes: 16 * MiB,
   maxDocumentBytes: 64 * MiB,
   maxBodyBytes: 8 * MiB,
@@ -86,7 +93,7 @@ export function resolveConfig(partial: Partial<ServerConfig> = {}): ServerConfig
 }
 
 /**
- * Reads the environment: PORT, HOST, ACCORD_DATA, ACCORD_DIST, ACCORD_LOG (debug|info|warn|error|silent),
+ * Reads the environment: PORT, HOST, ACCORD_DATA, ACCORD_DIST, ACCORD_PUBLIC_URL, ACCORD_ORIGINS (comma-separated), ACCORD_LOG (debug|info|warn|error|silent),
  * ACCORD_MAX_MESSAGE_BYTES, ACCORD_MAX_DOCUMENT_BYTES, ACCORD_MAX_BODY_BYTES,
  * ACCORD_MAX_CONNECTIONS_PER_ADDRESS, ACCORD_DURABILITY (full|normal), ACCORD_SEED_SAMPLE (0|1).
  * A malformed value is an error naming the variable, not a silent default.
@@ -105,6 +112,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
   if (env.HOST) partial.host = env.HOST
   if (env.ACCORD_DATA) partial.dataDir = env.ACCORD_DATA
   if (env.ACCORD_DIST) partial.distDir = env.ACCORD_DIST
+  if (env.ACCORD_PUBLIC_URL) {
+    try {
+      const url = new URL(env.ACCORD_PUBLIC_URL)
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http')
+    } catch {
+      throw new Error(`ACCORD_PUBLIC_URL must be an http(s) address such as https://accord.example.org, got ${JSON.stringify(env.ACCORD_PUBLIC_URL)}`)
+    }
+    partial.publicUrl = env.ACCORD_PUBLIC_URL
+  }
+  if (env.ACCORD_ORIGINS) partial.allowedOrigins = env.ACCORD_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
   partial.maxMessageBytes = int('ACCORD_MAX_MESSAGE_BYTES', 1024)
   partial.maxDocumentBytes = int('ACCORD_MAX_DOCUMENT_BYTES', 1024)
   partial.maxBodyBytes = int('ACCORD_MAX_BODY_BYTES', 1024)

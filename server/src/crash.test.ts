@@ -14,6 +14,8 @@ interface Child {
   process: ChildProcess
   port: number
   sampleId: string
+  /** The sample's facilitator token, from the links the server prints at start. */
+  token: string
 }
 
 function startChild(dataDir: string): Promise<Child> {
@@ -28,8 +30,9 @@ function startChild(dataDir: string): Promise<Child> {
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString()
       const port = /Accord is running at http:\/\/localhost:(\d+)\//.exec(out)
-      const sample = /Sample treaty: \S+\/d\/([A-Za-z0-9_-]+)/.exec(out)
-      if (port && sample) resolve({ process: child, port: Number(port[1]), sampleId: sample[1] })
+      const sample = /Sample treaty \(([A-Za-z0-9_-]+)\)/.exec(out)
+      const chair = /Facilitator \(Chair\):\s+\S+#token=(\S+)/.exec(out)
+      if (port && sample && chair) resolve({ process: child, port: Number(port[1]), sampleId: sample[1], token: chair[1] })
     })
     child.stderr!.on('data', (chunk: Buffer) => {
       err += chunk.toString()
@@ -57,8 +60,8 @@ test('kill -9 during a burst of edits loses nothing either client saw broadcast'
   const first = await startChild(dir)
   children.push(first.process)
   const url = `ws://127.0.0.1:${first.port}/collab`
-  const a = connectClient(url, first.sampleId)
-  const b = connectClient(url, first.sampleId)
+  const a = connectClient(url, first.sampleId, { token: first.token })
+  const b = connectClient(url, first.sampleId, { token: first.token })
   clients.push(a, b)
   await waitFor(() => a.provider.synced && b.provider.synced, 'both clients to sync with the child server')
 
@@ -95,7 +98,8 @@ test('kill -9 during a burst of edits loses nothing either client saw broadcast'
   const second = await startChild(dir)
   children.push(second.process)
   expect(second.sampleId).toBe(first.sampleId)
-  const fresh = connectClient(`ws://127.0.0.1:${second.port}/collab`, second.sampleId)
+  expect(second.token, 'the same links at every start').toBe(first.token)
+  const fresh = connectClient(`ws://127.0.0.1:${second.port}/collab`, second.sampleId, { token: second.token })
   clients.push(fresh)
   await waitFor(() => fresh.provider.synced, 'a fresh client to sync after the crash')
 
@@ -110,7 +114,7 @@ test('kill -9 during a burst of edits loses nothing either client saw broadcast'
   expect(new Set(aTokens).size, 'no edit of A duplicated').toBe(aTokens.length)
   expect(new Set(bTokens).size, 'no edit of B duplicated').toBe(bTokens.length)
   // The stored document still reads as a valid treaty.
-  const res = await fetch(`http://127.0.0.1:${second.port}/api/documents/${second.sampleId}`)
+  const res = await fetch(`http://127.0.0.1:${second.port}/api/documents/${second.sampleId}`, { headers: { authorization: `Bearer ${second.token}` } })
   expect(res.status).toBe(200)
   const doc = new Y.Doc()
   Y.applyUpdate(doc, Y.encodeStateAsUpdate(fresh.doc))

@@ -4,12 +4,14 @@ import { fromTreatyJSON, toTreatyFile } from '@accord/schema'
 import { sampleTreatyText } from '@accord/treaty-io/sample'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { AccordServer } from './server'
-import { connectClient, firstText, removeDir, smallTreaty, startTestServer, tempDir, waitFor } from './testing'
+import { connectClient, firstText, invite, removeDir, smallTreaty, startTestServer, tempDir, waitFor } from './testing'
 
 let dir: string
 let dist: string
 let server: AccordServer
 let base: string
+/** A secretariat token: sees and may do everything (the role tests are in access.test.ts). */
+let token: string
 
 beforeAll(async () => {
   dir = tempDir()
@@ -19,7 +21,11 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dist, 'assets', 'app-1234.js'), 'console.log("accord")')
   server = await startTestServer({ dataDir: dir, distDir: dist, maxBodyBytes: 256 * 1024 })
   base = `http://127.0.0.1:${server.port}`
+  token = invite(server, null, 'secretariat').token
 })
+
+/** fetch with the secretariat's token. */
+const authFetch = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } })
 
 afterAll(async () => {
   await server.close()
@@ -28,7 +34,7 @@ afterAll(async () => {
 })
 
 async function api(pathname: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(base + pathname, init)
+  const res = await authFetch(base + pathname, init)
   const text = await res.text()
   let body: unknown = text
   if (res.headers.get('content-type')?.includes('json')) body = JSON.parse(text)
@@ -102,7 +108,7 @@ describe('documents', () => {
   })
 
   test('GET /api/documents/:id follows live edits', async () => {
-    const client = connectClient(`ws://127.0.0.1:${server.port}/collab`, smallId)
+    const client = connectClient(server, smallId)
     try {
       await waitFor(() => client.provider.synced, 'the client to sync')
       firstText(client.doc, 'title').insert(0, 'Revised ')
@@ -115,15 +121,15 @@ describe('documents', () => {
   })
 
   test('export: negotiating text keeps brackets; html and md have their types', async () => {
-    const text = await fetch(`${base}/api/documents/${sampleId}/export?format=text&mode=negotiating`)
+    const text = await authFetch(`${base}/api/documents/${sampleId}/export?format=text&mode=negotiating`)
     expect(text.status).toBe(200)
     expect(text.headers.get('content-type')).toMatch(/^text\/plain/)
     expect(await text.text()).toContain('[议定书][协议]')
     expect(text.headers.get('content-disposition')).toMatch(/filename\*=UTF-8''/)
-    const html = await fetch(`${base}/api/documents/${sampleId}/export?format=html&mode=negotiating`)
+    const html = await authFetch(`${base}/api/documents/${sampleId}/export?format=html&mode=negotiating`)
     expect(html.status).toBe(200)
     expect(html.headers.get('content-type')).toMatch(/^text\/html/)
-    const md = await fetch(`${base}/api/documents/${smallId}/export?format=md&mode=clean`)
+    const md = await authFetch(`${base}/api/documents/${smallId}/export?format=md&mode=clean`)
     expect(md.status).toBe(200)
     expect(await md.text()).toContain('Revised Small Treaty')
   })
@@ -135,7 +141,7 @@ describe('documents', () => {
       ['pdf', 'application/pdf', '%PDF-', /^attachment; filename=".+\.pdf"/],
     ] as const
     for (const [format, type, magic, disposition] of expected) {
-      const res = await fetch(`${base}/api/documents/${sampleId}/export?format=${format}&mode=negotiating`)
+      const res = await authFetch(`${base}/api/documents/${sampleId}/export?format=${format}&mode=negotiating`)
       expect(res.status, format).toBe(200)
       expect(res.headers.get('content-type')).toBe(type)
       expect(res.headers.get('content-disposition')).toMatch(disposition)
@@ -256,7 +262,7 @@ describe('a fresh data directory', () => {
     const second = await startTestServer({ dataDir: fresh, seedSample: true })
     try {
       expect(second.sampleId).toBe(id)
-      const list = await (await fetch(`http://127.0.0.1:${second.port}/api/documents`)).json()
+      const list = await (await fetch(`http://127.0.0.1:${second.port}/api/documents`, { headers: { authorization: `Bearer ${invite(second, null, 'secretariat').token}` } })).json()
       expect(list).toHaveLength(1)
     } finally {
       await second.close()

@@ -3,10 +3,15 @@ import { DocumentError, fromTreatyJSON, toTreatyFile } from '@accord/schema'
 import { EXPORT_FORMATS, EXPORT_MODES, exportDocument, ImportError, importText, type ExportMode } from '@accord/treaty-io'
 import type { Node as PMNode } from 'prosemirror-model'
 import { exportAkomaNtoso, exportDocx } from '@accord/exports'
+import { isRefusal, type Access } from './Access'
+import { CLOSE } from './closeCodes'
 import type { ServerConfig } from './config'
 import { DocumentTooLargeError, type Documents } from './Documents'
 import { isDocumentId } from './ids'
 import type { Logger } from './log'
+import { InvitationError, viewOf, type DocumentRole, type Participant } from './participants'
+import { SETTINGS_MAP } from './Room'
+import type { Rooms } from './Rooms'
 import { serveStatic } from './static'
 import type { DocumentRecord } from './storage'
 
@@ -26,17 +31,50 @@ export class HttpError extends Error {
 
 export interface ApiDeps {
   documents: Documents
+  rooms: Rooms
+  access: Access
   config: Pick<ServerConfig, 'distDir' | 'maxBodyBytes' | 'documentPath'>
   logger: Logger
   /** Live figures for /api/health. */
   stats: () => Record<string, unknown>
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>
+/** The authenticated participant making a request. */
+type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL, caller: Participant) => Promise<void>
 
 interface Route {
   pattern: RegExp
   methods: Record<string, Handler>
+  /** Answered without a token (only the health check). */
+  public?: boolean
+}
+
+const ROLE_PHRASE: Record<DocumentRole, string> = {
+  facilitator: 'a facilitator',
+  delegation: 'a delegation',
+  observer: 'an observer',
+}
+
+function callerPhrase(caller: Participant, role: DocumentRole): string {
+  if (role === 'delegation') return `the delegation of ${caller.state ?? '?'}`
+  return ROLE_PHRASE[role]
+}
+
+/** Reads a JSON object body (the API's small requests). */
+async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const { type } = mediaType(req)
+  const body = await readBody(req, Math.min(limit, 1024 * 1024))
+  if (body.length === 0) return {}
+  if (type !== 'application/json') throw new HttpError(415, 'unsupported-media-type', `send the request body as application/json (got ${JSON.stringify(req.headers['content-type'] ?? 'no content type')})`)
+  let json: unknown
+  try {
+    json = JSON.parse(decodeUtf8(body))
+  } catch (error) {
+    if (error instanceof HttpError) throw error
+    throw new HttpError(400, 'bad-json', `the body is not JSON: ${(error as Error).message}`)
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new HttpError(400, 'bad-request', 'the body must be a JSON object')
+  return json as Record<string, unknown>
 }
 
 function sendJSON(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -45,8 +83,8 @@ function sendJSON(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(json)
 }
 
-function summary(record: DocumentRecord): { id: string; title: string; updated: string; created: string } {
-  return { id: record.id, title: record.title, updated: new Date(record.updated).toISOString(), created: new Date(record.created).toISOString() }
+function summary(record: DocumentRecord, role?: DocumentRole): { id: string; title: string; updated: string; created: string; role?: DocumentRole } {
+  return { id: record.id, title: record.title, updated: new Date(record.updated).toISOString(), created: new Date(record.created).toISOString(), role }
 }
 
 /**
@@ -136,7 +174,45 @@ async function exportAs(doc: PMNode, format: Format, mode: ExportMode) {
 
 /** The JSON API and the editor's static files, as one request handler. Nothing a client sends escapes it as an exception. */
 export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { documents, config, logger } = deps
+  const { documents, config, logger, access, rooms } = deps
+
+  /**
+   * The caller's role in a document, checked against what the action needs. A document the
+   * caller was not invited to answers 404, exactly like one that does not exist.
+   */
+  async function authorize(caller: Participant, id: string, needs?: { role: 'facilitator'; action: string }): Promise<{ record: DocumentRecord; role: DocumentRole }> {
+    const record = isDocumentId(id) ? await documents.get(id) : undefined
+    const role = record ? access.roleIn(caller, id) : null
+    if (!record || !role) throw new HttpError(404, 'not-found', `there is no document ${JSON.stringify(id)} that you were invited to`)
+    if (needs && role !== needs.role) {
+      logger.warn('refused a request', { doc: id, participant: caller.id, role, action: needs.action })
+      throw new HttpError(403, 'forbidden', `only facilitators may ${needs.action}; you take part as ${callerPhrase(caller, role)}`)
+    }
+    return { record, role }
+  }
+
+  function requireSecretariat(caller: Participant, action: string): void {
+    if (caller.role === 'secretariat') return
+    logger.warn('refused a request', { participant: caller.id, role: caller.role, action })
+    throw new HttpError(403, 'forbidden', `only the secretariat may ${action}; you take part in one document as ${callerPhrase(caller, caller.role as DocumentRole)}`)
+  }
+
+  async function openRoom(id: string) {
+    const room = await rooms.use(id)
+    if (!room) throw new HttpError(404, 'not-found', `there is no document ${JSON.stringify(id)} that you were invited to`)
+    return room
+  }
+
+  function invite(caller: Participant | null, docId: string | null, body: Record<string, unknown>) {
+    try {
+      const { participant, token } = access.participants.invite({ docId, role: body.role, name: body.name, state: body.state, createdBy: caller?.id ?? null })
+      logger.info('invited', { doc: docId, participant: participant.id, role: participant.role, state: participant.state, by: caller?.id })
+      return { participant: viewOf(participant), token, link: access.link(token) }
+    } catch (error) {
+      if (error instanceof InvitationError) throw new HttpError(422, 'bad-invitation', error.message)
+      throw error
+    }
+  }
 
   async function readDocument(id: string): Promise<{ doc: PMNode; record: DocumentRecord }> {
     const record = isDocumentId(id) ? await documents.get(id) : undefined
@@ -155,15 +231,47 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
   const routes: Route[] = [
     {
       pattern: /^\/api\/health$/,
+      public: true,
       methods: {
         GET: async (_req, res) => sendJSON(res, 200, { ok: true, ...deps.stats() }),
       },
     },
     {
+      pattern: /^\/api\/me$/,
+      methods: {
+        GET: async (_req, res, _params, _url, caller) => {
+          const visible = (await documents.list()).flatMap((record) => {
+            const role = access.roleIn(caller, record.id)
+            return role ? [summary(record, role)] : []
+          })
+          sendJSON(res, 200, { participant: viewOf(caller), documents: visible })
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/tickets$/,
+      methods: {
+        POST: async (req, res, _params, _url, caller) => {
+          await readBody(req, 4096)
+          const issued = access.issueTicket(caller)
+          if (isRefusal(issued)) throw new HttpError(429, 'too-many-tickets', issued.message)
+          sendJSON(res, 201, { ticket: issued.ticket, expiresAt: new Date(issued.expires).toISOString() })
+        },
+      },
+    },
+    {
       pattern: /^\/api\/documents$/,
       methods: {
-        GET: async (_req, res) => sendJSON(res, 200, (await documents.list()).map(summary)),
-        POST: async (req, res) => {
+        GET: async (_req, res, _params, _url, caller) => {
+          const visible = (await documents.list()).flatMap((record) => {
+            const role = access.roleIn(caller, record.id)
+            return role ? [summary(record, role)] : []
+          })
+          sendJSON(res, 200, visible)
+        },
+        POST: async (req, res, _params, url, caller) => {
+          requireSecretariat(caller, 'create documents')
+          const facilitatorName = url.searchParams.get('facilitator')
           const { type, charset } = mediaType(req)
           if (type !== 'text/plain' && type !== 'application/json') {
             throw new HttpError(415, 'unsupported-media-type', `send the treaty as text/plain or a document as application/json (got ${JSON.stringify(req.headers['content-type'] ?? 'no content type')})`)
@@ -202,23 +310,88 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
             if (error instanceof DocumentTooLargeError) throw new HttpError(413, 'too-large', error.message)
             throw error
           }
-          sendJSON(res, 201, { id: record.id, title: record.title, warnings, url: config.documentPath(record.id) }, { location: `/api/documents/${record.id}` })
+          const facilitator = facilitatorName !== null ? invite(caller, record.id, { role: 'facilitator', name: facilitatorName }) : undefined
+          sendJSON(res, 201, { id: record.id, title: record.title, warnings, url: config.documentPath(record.id), facilitator }, { location: `/api/documents/${record.id}` })
         },
       },
     },
     {
       pattern: /^\/api\/documents\/([^/]+)$/,
       methods: {
-        GET: async (_req, res, [id]) => {
+        GET: async (_req, res, [id], _url, caller) => {
+          await authorize(caller, id)
           const { doc } = await readDocument(id)
           sendJSON(res, 200, toTreatyFile(doc))
         },
       },
     },
     {
+      pattern: /^\/api\/documents\/([^/]+)\/participants$/,
+      methods: {
+        GET: async (_req, res, [id], _url, caller) => {
+          await authorize(caller, id)
+          const online = new Map<string, number>()
+          for (const identity of rooms.get(id)?.identities() ?? []) online.set(identity.participant, (online.get(identity.participant) ?? 0) + 1)
+          const participants = access.participants.list(id).map((p) => ({ ...viewOf(p), online: online.get(p.id) ?? 0 }))
+          sendJSON(res, 200, { participants })
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/invitations$/,
+      methods: {
+        POST: async (req, res, [id], _url, caller) => {
+          await authorize(caller, id, { role: 'facilitator', action: 'invite participants' })
+          const body = await readJsonObject(req, config.maxBodyBytes)
+          if (body.role === 'secretariat') throw new HttpError(422, 'bad-invitation', 'the secretariat is not invited to a document; the `accord invite --role secretariat` command makes secretariat tokens')
+          sendJSON(res, 201, invite(caller, id, body))
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/participants\/([^/]+)\/revoke$/,
+      methods: {
+        POST: async (req, res, [id, pid], _url, caller) => {
+          await authorize(caller, id, { role: 'facilitator', action: 'revoke invitations' })
+          await readBody(req, 4096)
+          const target = access.participants.get(pid)
+          if (!target || target.docId !== id) throw new HttpError(404, 'not-found', `there is no participant ${JSON.stringify(pid)} in this document`)
+          if (target.id === caller.id) throw new HttpError(409, 'revoke-self', 'you cannot revoke your own invitation; ask another facilitator or the secretariat')
+          const revoked = access.participants.revoke(pid)!
+          const cut = rooms.disconnectParticipant(pid, CLOSE.FORBIDDEN, 'your invitation was revoked')
+          logger.info('revoked', { doc: id, participant: pid, by: caller.id, connections: cut })
+          sendJSON(res, 200, { participant: viewOf(revoked), disconnected: cut })
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/settings$/,
+      methods: {
+        GET: async (_req, res, [id], _url, caller) => {
+          await authorize(caller, id)
+          const room = await openRoom(id)
+          sendJSON(res, 200, { openDrafting: room.openDrafting })
+        },
+        PATCH: async (req, res, [id], _url, caller) => {
+          await authorize(caller, id, { role: 'facilitator', action: 'change the document settings' })
+          const body = await readJsonObject(req, config.maxBodyBytes)
+          const unknown = Object.keys(body).filter((key) => key !== 'openDrafting')
+          if (unknown.length) throw new HttpError(422, 'bad-settings', `unknown setting ${JSON.stringify(unknown[0])}; the settings are: openDrafting`)
+          if ('openDrafting' in body && typeof body.openDrafting !== 'boolean') throw new HttpError(422, 'bad-settings', 'openDrafting must be true or false')
+          const room = await openRoom(id)
+          if (typeof body.openDrafting === 'boolean' && body.openDrafting !== room.openDrafting) {
+            const value = body.openDrafting
+            room.transact(caller.id, (doc) => doc.getMap(SETTINGS_MAP).set('openDrafting', value))
+          }
+          sendJSON(res, 200, { openDrafting: room.openDrafting })
+        },
+      },
+    },
+    {
       pattern: /^\/api\/documents\/([^/]+)\/export$/,
       methods: {
-        GET: async (_req, res, [id], url) => {
+        GET: async (_req, res, [id], url, caller) => {
+          await authorize(caller, id)
           const format = (url.searchParams.get('format') ?? 'text') as Format
           const mode = (url.searchParams.get('mode') ?? 'negotiating') as ExportMode
           if (!FORMATS.includes(format)) throw new HttpError(400, 'bad-format', `format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`)
@@ -265,7 +438,10 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
         } catch {
           throw new HttpError(400, 'bad-path', 'the path is not valid URL encoding')
         }
-        return handler(req, res, params, url)
+        if (route.public) return handler(req, res, params, url, undefined as unknown as Participant)
+        const caller = access.authenticate(req.headers.authorization)
+        if (isRefusal(caller)) throw new HttpError(401, 'unauthenticated', caller.message, {}, { 'www-authenticate': 'Bearer realm="accord"' })
+        return handler(req, res, params, url, caller)
       }
       throw new HttpError(404, 'not-found', `no API route ${req.method} ${pathname}`)
     }

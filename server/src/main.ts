@@ -1,5 +1,8 @@
+import path from 'node:path'
 import { configFromEnv } from './config'
 import { startServer } from './server'
+import { ensureStartLinks } from './startLinks'
+import { createLogger } from './log'
 
 /*
  * `node --import tsx server/src/main.ts`: the server as a process. Configuration comes from the
@@ -18,7 +21,17 @@ async function main(): Promise<void> {
   }
   const server = await startServer(config)
   process.stdout.write(`Accord is running at ${server.url}\n`)
-  if (server.sampleId) process.stdout.write(`Sample treaty: ${new URL(server.config.documentPath(server.sampleId), server.url)}\n`)
+  // Negotiating texts are not public: these links sign people in (keep them to yourself).
+  const links = ensureStartLinks({ access: server.access, dataDir: path.resolve(server.config.dataDir), sampleId: server.sampleId, logger: createLogger('warn') })
+  const lines = ['', 'Sign in with one of these links (each one is a person; keep them private):', `  Secretariat (create documents, invite):  ${links.secretariat}`]
+  if (links.sample) {
+    lines.push(`Sample treaty (${links.sample.docId}):`)
+    lines.push(`  Facilitator (Chair):  ${links.sample.facilitator}`)
+    for (const d of links.sample.delegations) lines.push(`  Delegation of ${d.name} (${d.state}):  ${d.link}`)
+    lines.push(`  Observer:  ${links.sample.observer}`)
+  }
+  lines.push('More: npx accord invite DOC_ID --role facilitator|delegation|observer --name NAME [--state CODE]', '')
+  process.stdout.write(lines.join('\n') + '\n')
 
   let stopping = false
   const stop = (signal: string) => {

@@ -104,6 +104,19 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder)
 }
 
+/**
+ * y-protocols' auth message "permission denied" (type 2, then 0, then the reason): how the
+ * server tells a client that it dropped a write the client may not make. y-websocket hands
+ * the reason to its permission-denied handler; the connection stays open for reading.
+ */
+export function encodePermissionDenied(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_AUTH)
+  encoding.writeVarUint(encoder, 0)
+  encoding.writeVarString(encoder, reason)
+  return encoding.toUint8Array(encoder)
+}
+
 export function encodeQueryAwareness(): Uint8Array {
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, MESSAGE_QUERY_AWARENESS)

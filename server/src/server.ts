@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { treatySchema } from '@accord/schema'
 import { documentTitle } from '@accord/treaty-io'
+import { Access } from './Access'
 import { treatyEncoding } from './checkUpdate'
+import { CLOSE } from './closeCodes'
 import { resolveConfig, type ServerConfig } from './config'
 import { Documents } from './Documents'
 import { createRequestHandler } from './http'
 import { createLogger, silentLogger } from './log'
+import { ParticipantStore } from './participants'
 import { Rooms } from './Rooms'
 import { DATABASE_FILE, SqliteStorage } from './SqliteStorage'
 import { attachTransport } from './transport'
@@ -23,6 +26,8 @@ export interface AccordServer {
   readonly sampleId: string | undefined
   readonly documents: Documents
   readonly rooms: Rooms
+  /** Participants, tokens and tickets. */
+  readonly access: Access
   /**
    * Graceful stop: no new connections, every pending write flushed, sockets closed (1001),
    * rooms compacted, the database closed. Safe to call twice.
@@ -42,6 +47,9 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   const rooms = new Rooms({ storage, writer, encoding: treatyEncoding(treatySchema), logger, config, titleOf })
   const documents = new Documents(storage, rooms, { maxDocumentBytes: config.maxDocumentBytes, titleOf, logger })
 
+  let port = 0
+  const access = new Access(new ParticipantStore(storage.database), { publicUrl: () => config.publicUrl ?? `http://localhost:${port}` })
+
   let sampleId: string | undefined
   try {
     sampleId = config.seedSample ? await documents.ensureSample() : undefined
@@ -51,9 +59,11 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   }
 
   const server = http.createServer()
-  const transport = attachTransport(server, { rooms, logger, config })
+  const transport = attachTransport(server, { rooms, access, logger, config })
   const handler = createRequestHandler({
     documents,
+    rooms,
+    access,
     config,
     logger,
     stats: () => ({
@@ -84,13 +94,31 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     await storage.close()
     throw error
   }
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   logger.info('listening', { port, data: path.resolve(config.dataDir) })
+
+  // Revocations made by the API take effect at once; those made by the \`accord\` command in
+  // another process are found here, within a second, and cut the same way.
+  let revocationsSeen = Date.now()
+  const watchRevocations = setInterval(() => {
+    const since = revocationsSeen
+    revocationsSeen = Date.now()
+    try {
+      for (const p of access.participants.revokedSince(since - 2000)) {
+        const cut = rooms.disconnectParticipant(p.id, CLOSE.FORBIDDEN, 'your invitation was revoked')
+        if (cut) logger.info('revoked elsewhere; connections closed', { participant: p.id, connections: cut })
+      }
+    } catch (error) {
+      logger.error('could not check revocations', { error })
+    }
+  }, 1000)
+  watchRevocations.unref()
 
   let closing: Promise<void> | null = null
   const close = (): Promise<void> => {
     closing ??= (async () => {
       logger.info('shutting down')
+      clearInterval(watchRevocations)
       transport.stopAccepting()
       server.close()
       await writer.flush()
@@ -105,5 +133,5 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     return closing
   }
 
-  return { config, port, url: `http://localhost:${port}/`, sampleId, documents, rooms, close }
+  return { config, port, url: `http://localhost:${port}/`, sampleId, documents, rooms, access, close }
 }

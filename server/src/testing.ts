@@ -3,10 +3,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { treatySchema } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
+import * as decoding from 'lib0/decoding'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import type { ServerConfig } from './config'
+import type { Participant } from './participants'
 import { startServer, type AccordServer } from './server'
 
 /*
@@ -70,26 +72,104 @@ export function wsUrl(server: AccordServer): string {
 export interface TestClient {
   doc: Y.Doc
   provider: WebsocketProvider
+  /** Permission-denied reasons the server sent (y-protocols auth messages). */
+  denied: string[]
   destroy(): void
 }
 
+/** Invites a participant to a document (or, with docId null, the secretariat) directly in the server's store. */
+export function invite(
+  server: AccordServer,
+  docId: string | null,
+  role: 'secretariat' | 'facilitator' | 'delegation' | 'observer' = 'facilitator',
+  options: { name?: string; state?: string } = {},
+): { participant: Participant; token: string } {
+  const name = options.name ?? (role === 'delegation' ? `Delegation of ${options.state ?? 'FR'}` : role)
+  return server.access.participants.invite({ docId, role, name, state: role === 'delegation' ? (options.state ?? 'FR') : undefined })
+}
+
+/** One facilitator per server and document, made on first use: what connectClient uses when no token is given. */
+const facilitators = new WeakMap<AccordServer, Map<string, { participant: Participant; token: string }>>()
+function defaultFacilitator(server: AccordServer, docId: string) {
+  let perDoc = facilitators.get(server)
+  if (!perDoc) facilitators.set(server, (perDoc = new Map()))
+  let found = perDoc.get(docId)
+  if (!found) perDoc.set(docId, (found = invite(server, docId, 'facilitator', { name: 'Test facilitator' })))
+  return found
+}
+
+/** A websocket URL with a fresh ticket of `participant` (default: the document's test facilitator), issued in-process. */
+export function ticketUrl(server: AccordServer, docId: string, participant?: Participant, urlDocId = docId): string {
+  const issued = server.access.tickets.issue((participant ?? defaultFacilitator(server, docId).participant).id)
+  if (!issued) throw new Error('no ticket issued')
+  return `${wsUrl(server)}/${urlDocId}?ticket=${issued.ticket}`
+}
+
+/** A single-use websocket ticket for a token, from the server's API. */
+export async function fetchTicket(httpBase: string, token: string): Promise<string> {
+  const res = await fetch(`${httpBase.replace(/\/+$/, '')}/api/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+  if (res.status !== 201) throw new Error(`POST /api/tickets answered ${res.status}: ${await res.text()}`)
+  return ((await res.json()) as { ticket: string }).ticket
+}
+
 /**
- * A stock y-websocket client, as a browser would run it. BroadcastChannel is off: two
- * providers in one process would otherwise sync through it and bypass the server.
+ * A stock y-websocket client, as a browser would run it, signed in: before every (re)connection
+ * it fetches a fresh single-use ticket (POST /api/tickets) and puts it in the provider's params,
+ * which y-websocket reads on each connection. `server` is a server object (the token defaults to
+ * a facilitator of the document) or the websocket base URL of a server in another process
+ * (`ws://host:port/collab`, with a token). BroadcastChannel is off: two providers in one process
+ * would otherwise sync through it and bypass the server.
  */
-export function connectClient(server: AccordServer | string, docId: string, options: { connect?: boolean } = {}): TestClient {
+export function connectClient(server: AccordServer | string, docId: string, options: { connect?: boolean; token?: string } = {}): TestClient {
   const doc = new Y.Doc()
   const url = typeof server === 'string' ? server : wsUrl(server)
+  const httpBase = url.replace(/^ws/, 'http').replace(/\/collab\/?$/, '')
+  const token = options.token ?? (typeof server === 'string' ? undefined : defaultFacilitator(server, docId).token)
+  if (!token) throw new Error('connectClient: a server in another process needs a token')
   const provider = new WebsocketProvider(url, docId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
-    connect: options.connect ?? true,
+    connect: false,
     maxBackoffTime: 200,
+    // 4401: the ticket was refused (used, expired, the server restarted): a new one is fetched below.
+    shouldReconnect: (event) => !(event.code >= 4400 && event.code < 4500 && event.code !== 4401),
   })
+  const denied: string[] = []
+  // y-protocols auth message: 0 = permission denied, then the reason.
+  provider.messageHandlers[2] = (_encoder, decoder) => {
+    if (decoding.readVarUint(decoder) === 0) denied.push(decoding.readVarString(decoder))
+  }
+  let destroyed = false
+  let wanted = options.connect ?? true
+  const refresh = async (): Promise<void> => {
+    try {
+      provider.params = { ticket: await fetchTicket(httpBase, token) }
+    } catch {
+      // The server is down (a restart test): the connection attempt fails and the next close retries.
+      provider.params = { ticket: 'none' }
+    }
+  }
+  provider.on('connection-close', () => {
+    if (!destroyed) void refresh()
+  })
+  const start = () => {
+    void refresh().then(() => {
+      if (!destroyed && wanted) provider.connect()
+    })
+  }
+  if (wanted) start()
+  const connect = provider.connect.bind(provider)
+  provider.connect = () => {
+    wanted = true
+    if (provider.params.ticket) connect()
+    else start()
+  }
   return {
     doc,
     provider,
+    denied,
     destroy() {
+      destroyed = true
       provider.destroy()
       doc.destroy()
     },

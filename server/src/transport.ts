@@ -4,7 +4,9 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { CLOSE } from './closeCodes'
 import type { ServerConfig } from './config'
 import { isDocumentId } from './ids'
+import { isRefusal, type Access } from './Access'
 import type { Logger } from './log'
+import type { Participant } from './participants'
 import type { Connection, Room } from './Room'
 import type { Rooms } from './Rooms'
 
@@ -42,6 +44,16 @@ function withCloseReasons(ws: WebSocket, maxMessageBytes: number): void {
   ws.close = (code?: number, reason?: string | Buffer) => close(code, reason ?? (code !== undefined ? reasons[code] : undefined))
 }
 
+/** Whether a browser page at `origin` may connect: the server's own host, or one of the configured origins. */
+export function originAllowed(origin: string, host: string | undefined, allowed: readonly string[]): boolean {
+  if (allowed.includes('*') || allowed.includes(origin)) return true
+  try {
+    return host !== undefined && new URL(origin).host === host
+  } catch {
+    return false
+  }
+}
+
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data)
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
@@ -56,9 +68,14 @@ function toBytes(data: RawData): Uint8Array {
  */
 export function attachTransport(
   server: Server,
-  options: { rooms: Rooms; logger: Logger; config: Pick<ServerConfig, 'maxMessageBytes' | 'maxConnectionsPerAddress' | 'maxBufferedBytes' | 'pingIntervalMs'> },
+  options: {
+    rooms: Rooms
+    access: Access
+    logger: Logger
+    config: Pick<ServerConfig, 'maxMessageBytes' | 'maxConnectionsPerAddress' | 'maxBufferedBytes' | 'pingIntervalMs' | 'allowedOrigins'>
+  },
 ): Transport {
-  const { rooms, logger, config } = options
+  const { rooms, access, logger, config } = options
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false, clientTracking: true })
   const perAddress = new Map<string, number>()
   /** Whether each socket answered the last ping. */
@@ -88,11 +105,22 @@ export function attachTransport(
       socket.end(`HTTP/1.1 ${accepting ? '404 Not Found' : '503 Service Unavailable'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
       return
     }
+    // A page on another site must not open a negotiating text with a visitor's ticket: browsers always send Origin.
+    const origin = req.headers.origin
+    if (origin !== undefined && !originAllowed(origin, req.headers.host, config.allowedOrigins)) {
+      logger.warn('refused a websocket from a foreign origin', { origin, address: req.socket.remoteAddress })
+      const body = `this server does not accept connections from pages at ${origin.slice(0, 200)}`
+      socket.end(`HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+      return
+    }
+    // The ticket is used up here, before the upgrade, so it can never open two connections.
+    const ticket = new URL(req.url ?? '/', 'http://localhost').searchParams.get('ticket')
+    const who = access.redeemTicket(ticket)
     socket.on('error', () => socket.destroy())
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, pathname.slice(COLLAB_PATH.length)))
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, pathname.slice(COLLAB_PATH.length), who))
   }
 
-  const onConnection = (ws: WebSocket, req: IncomingMessage, rawId: string): void => {
+  const onConnection = (ws: WebSocket, req: IncomingMessage, rawId: string, who: Participant | { status: 401 | 403; message: string }): void => {
     withCloseReasons(ws, config.maxMessageBytes)
     const address = req.socket.remoteAddress ?? 'unknown'
     const count = (perAddress.get(address) ?? 0) + 1
@@ -102,7 +130,7 @@ export function attachTransport(
     let pending: Uint8Array[] | null = []
     let pendingBytes = 0
 
-    const conn: Connection = {
+    const conn: { identity?: Connection['identity'] } & Connection = {
       send(message) {
         if (ws.readyState !== WebSocket.OPEN) return
         if (ws.bufferedAmount > config.maxBufferedBytes) {
@@ -163,7 +191,15 @@ export function attachTransport(
       logger.warn('too many connections', { address, limit: config.maxConnectionsPerAddress })
       return conn.close(CLOSE.TOO_MANY_CONNECTIONS, `too many connections from your address (at most ${config.maxConnectionsPerAddress}); close other tabs and reload`)
     }
+    if (isRefusal(who)) {
+      logger.info('refused a websocket', { address, doc: docId.slice(0, 64), reason: who.message })
+      return conn.close(who.status === 401 ? CLOSE.UNAUTHENTICATED : CLOSE.FORBIDDEN, who.message)
+    }
     if (!isDocumentId(docId)) return conn.close(CLOSE.UNKNOWN_DOCUMENT, `there is no document ${JSON.stringify(rawId.slice(0, 64))}`)
+    const identity = access.identity(who, docId)
+    // Not invited to this document: as far as this participant can tell, it does not exist.
+    if (!identity) return conn.close(CLOSE.UNKNOWN_DOCUMENT, `there is no document ${JSON.stringify(docId)} that you were invited to`)
+    conn.identity = identity
 
     rooms.attach(docId, conn).then(
       (attached) => {
