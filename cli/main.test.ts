@@ -145,3 +145,70 @@ describe('accord (the installed command)', () => {
     rmSync(big)
   })
 })
+
+describe('accord on a data directory (the secretariat\'s commands)', () => {
+  const data = join(dir, 'data')
+  const withData = async (...args: string[]) => {
+    const saved = { data: process.env.ACCORD_DATA, url: process.env.ACCORD_PUBLIC_URL }
+    process.env.ACCORD_DATA = data
+    process.env.ACCORD_PUBLIC_URL = 'https://accord.example.org/'
+    try {
+      return await run(...args)
+    } finally {
+      if (saved.data === undefined) delete process.env.ACCORD_DATA
+      else process.env.ACCORD_DATA = saved.data
+      if (saved.url === undefined) delete process.env.ACCORD_PUBLIC_URL
+      else process.env.ACCORD_PUBLIC_URL = saved.url
+    }
+  }
+
+  it('says where it looked when there is no data directory yet', async () => {
+    const r = await withData('list')
+    expect(r.status).toBe(1)
+    expect(r.err).toMatch(/no Accord data in .*data.*ACCORD_DATA/)
+  })
+
+  it('creates a document with its first facilitator, lists it, invites, lists participants and revokes', async () => {
+    const created = await withData('create', SAMPLE, '--facilitator', 'Chair', '--json')
+    expect(created.status).toBe(0)
+    const { id, title, facilitator } = JSON.parse(created.out)
+    expect(title).toContain('[议定书][协议]')
+    expect(facilitator.link).toBe(`https://accord.example.org/join#token=${facilitator.token}`)
+
+    const list = await withData('list', '--json')
+    expect(JSON.parse(list.out)).toEqual([{ id, title }])
+
+    const inv = await withData('invite', id, '--role', 'delegation', '--name', 'Delegation of China', '--state', 'cn', '--json')
+    expect(inv.status).toBe(0)
+    const { link, token } = JSON.parse(inv.out)
+    expect(Object.keys(JSON.parse(inv.out))).toEqual(['link', 'token'])
+    expect(link).toContain(token)
+    expect(token).toMatch(/^acc_[A-Za-z0-9_-]{43}$/)
+
+    const secretariat = await withData('invite', '--role', 'secretariat', '--name', 'Secretariat officer', '--json')
+    expect(secretariat.status).toBe(0)
+
+    const people = JSON.parse((await withData('participants', id, '--json')).out)
+    expect(people.map((p: { role: string; state: string | null }) => [p.role, p.state])).toEqual([
+      ['facilitator', null],
+      ['delegation', 'CN'],
+    ])
+    const revoked = await withData('revoke', people[1].id)
+    expect(revoked.status).toBe(0)
+    expect(JSON.parse((await withData('participants', id, '--json')).out)[1].revoked).toBeTruthy()
+  })
+
+  it('refuses a wrong invitation with what is wrong (exit 2) and an unknown document (exit 1)', async () => {
+    const id = JSON.parse((await withData('list', '--json')).out)[0].id
+    const noState = await withData('invite', id, '--role', 'delegation', '--name', 'Nobody')
+    expect(noState.status).toBe(2)
+    expect(noState.err).toMatch(/ISO 3166/)
+    const badRole = await withData('invite', id, '--role', 'president', '--name', 'X')
+    expect(badRole.status).toBe(2)
+    const unknown = await withData('invite', 'nosuchdoc', '--role', 'observer', '--name', 'X')
+    expect(unknown.status).toBe(1)
+    expect(unknown.err).toMatch(/no document "nosuchdoc"/)
+    const secretariatWithDoc = await withData('invite', id, '--role', 'secretariat', '--name', 'X')
+    expect(secretariatWithDoc.status).toBe(2)
+  })
+})

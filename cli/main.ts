@@ -16,6 +16,7 @@ import {
   type ImportWarning,
 } from '@accord/treaty-io'
 import { AknImportError, exportAkomaNtoso, exportDocx, importAkomaNtoso } from '@accord/exports'
+import { createDocument, DataDirError, dataDirOptions, invite, listDocuments, participants, revoke, type DataDirOptions } from './dataDir'
 
 /**
  * The `accord` command: the secretariat's tool for importing, inspecting, resolving and
@@ -54,6 +55,18 @@ export const USAGE = `usage: accord <command> [options]
   accord export DOC --format text|html|md|docx|akn|pdf --mode clean|negotiating [-o FILE]
                                        docx and pdf are binary: give -o FILE or pipe stdout
 
+On the server's data directory (ACCORD_DATA, default ./data; also while the server runs):
+  accord list [--json]                 the documents: id and title
+  accord create DOC [--facilitator NAME] [--json]
+                                       a new document from a treaty file, and its first facilitator
+  accord invite DOC_ID --role facilitator|delegation|observer --name NAME [--state CODE] [--json]
+  accord invite --role secretariat --name NAME [--json]
+                                       prints an invitation link and its token (--json: {link, token});
+                                       a delegation needs its State's ISO 3166 code (FR, CN, BR…)
+  accord participants DOC_ID [--json] who is invited to a document
+  accord revoke PARTICIPANT_ID         revokes an invitation; live connections are cut
+Links start with ACCORD_PUBLIC_URL (default http://localhost:PORT, PORT default 8080).
+
 DOC is a .txt file (imported on the fly), a document .json written by \`accord import\`
 or an Akoma Ntoso .xml file.
 Exit status: 0 done, 1 unusable input, 2 wrong command line, 3 clean export refused (open brackets).
@@ -74,7 +87,7 @@ interface Parsed {
   flags: Map<string, string>
 }
 
-function parseArgs(args: string[], valued: string[]): Parsed {
+function parseArgs(args: string[], valued: string[], switches: string[] = []): Parsed {
   const positional: string[] = []
   const flags = new Map<string, string>()
   for (let i = 0; i < args.length; i++) {
@@ -83,6 +96,10 @@ function parseArgs(args: string[], valued: string[]): Parsed {
       const [name, inline] = a.split(/=(.*)/s, 2)
       const key = name.replace(/^--?/, '')
       const canonical = key === 'o' ? 'output' : key
+      if (switches.includes(canonical) && inline === undefined) {
+        flags.set(canonical, 'true')
+        continue
+      }
       if (!valued.includes(canonical)) throw new CliError(2, `unknown option ${name}\n\n${USAGE}`)
       const value = inline ?? args[++i]
       if (value === undefined) throw new CliError(2, `option ${name} needs a value`)
@@ -243,11 +260,88 @@ async function exportAs(doc: PMNode, format: (typeof ALL_FORMATS)[number], mode:
   }
 }
 
+function dataDir(): DataDirOptions {
+  return dataDirOptions(process.env)
+}
+
+async function dataDirCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (e) {
+    if (e instanceof DataDirError) throw new CliError(e.status, e.message)
+    throw e
+  }
+}
+
+async function commandList(args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, [], ['json'])
+  if (p.positional.length) throw new CliError(2, `accord list takes no arguments\n\n${USAGE}`)
+  const documents = await dataDirCall(() => listDocuments(dataDir()))
+  if (p.flags.has('json')) io.out(JSON.stringify(documents) + '\n')
+  else if (documents.length === 0) io.err('no documents yet (accord create FILE makes one)\n')
+  else for (const d of documents) io.out(`${d.id}  ${d.title || '(untitled)'}\n`)
+  return 0
+}
+
+async function commandCreate(args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, ['facilitator'], ['json'])
+  const file = oneDoc(p, 'create')
+  const { doc } = loadDocument(file, io)
+  const created = await dataDirCall(() => createDocument(dataDir(), doc, p.flags.get('facilitator')))
+  if (p.flags.has('json')) io.out(JSON.stringify(created) + '\n')
+  else {
+    io.out(`${created.id}  ${created.title || '(untitled)'}\n`)
+    if (created.facilitator) io.out(`facilitator: ${created.facilitator.link}\n`)
+  }
+  return 0
+}
+
+async function commandInvite(args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, ['role', 'name', 'state'], ['json'])
+  const role = p.flags.get('role')
+  const name = p.flags.get('name')
+  if (!role) throw new CliError(2, `accord invite needs --role facilitator|delegation|observer|secretariat\n\n${USAGE}`)
+  if (name === undefined) throw new CliError(2, 'accord invite needs --name NAME (the name others see)')
+  if (role === 'secretariat' ? p.positional.length !== 0 : p.positional.length !== 1) {
+    throw new CliError(2, role === 'secretariat' ? 'a secretariat token is for every document: give no DOC_ID' : `accord invite takes one DOC_ID (accord list shows them)\n\n${USAGE}`)
+  }
+  const invited = await dataDirCall(() => invite(dataDir(), { docId: role === 'secretariat' ? null : p.positional[0], role, name, state: p.flags.get('state') }))
+  if (p.flags.has('json')) io.out(JSON.stringify({ link: invited.link, token: invited.token }) + '\n')
+  else {
+    const who = invited.participant.state ? `${invited.participant.name} (${invited.participant.state})` : invited.participant.name
+    io.out(`${invited.link}\n`)
+    io.err(`invited ${who} as ${invited.participant.role} (participant ${invited.participant.id}); token: ${invited.token}\nThe link signs in whoever opens it: send it to that person only.\n`)
+  }
+  return 0
+}
+
+async function commandParticipants(args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, [], ['json'])
+  if (p.positional.length !== 1) throw new CliError(2, `accord participants takes one DOC_ID\n\n${USAGE}`)
+  const list = await dataDirCall(() => participants(dataDir(), p.positional[0]))
+  if (p.flags.has('json')) io.out(JSON.stringify(list) + '\n')
+  else for (const x of list) io.out(`${x.id}  ${x.role.padEnd(11)} ${x.name}${x.state ? ` (${x.state})` : ''}${x.revoked ? '  revoked' : ''}\n`)
+  return 0
+}
+
+async function commandRevoke(args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, [])
+  if (p.positional.length !== 1) throw new CliError(2, `accord revoke takes one PARTICIPANT_ID (accord participants DOC_ID lists them)\n\n${USAGE}`)
+  const revoked = await dataDirCall(() => revoke(dataDir(), p.positional[0]))
+  io.err(`revoked ${revoked.name} (${revoked.role}); a running server closes their connections within a second\n`)
+  return 0
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
   import: commandImport,
   stats: commandStats,
   resolve: commandResolve,
   export: commandExport,
+  list: commandList,
+  create: commandCreate,
+  invite: commandInvite,
+  participants: commandParticipants,
+  revoke: commandRevoke,
 }
 
 /** Runs the command line `args` and returns the exit status. Never throws. */

@@ -146,8 +146,8 @@ describe('collaboration', () => {
     a.provider.awareness.setLocalStateField('user', { name: 'Chair', color: '#36c', role: 'facilitator' })
     type User = { name: string; role: string; state: string; stateName: string; participant: string }
     const seen = await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: User } | undefined)?.user, 'b to see a')
-    expect(seen).toMatchObject({ name: 'Marie Dupont', role: 'delegation', state: 'FR', stateName: 'France' })
-    expect(seen.participant).toMatch(/^p_/)
+    expect(seen!).toMatchObject({ name: 'Marie Dupont', role: 'delegation', state: 'FR', stateName: 'France' })
+    expect(seen!.participant).toMatch(/^p_/)
 
     // A raw client cannot speak for a's awareness id.
     const forger = raw()
