@@ -1,3 +1,5 @@
+import { importText } from '@accord/treaty-io'
+import { sampleTreatyText } from '@accord/treaty-io/sample'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
@@ -370,6 +372,68 @@ describe('websocket: what each role may write', () => {
     expect((await call('facilitator', 'POST', `/api/documents/${docId}/participants/${me}/revoke`)).status).toBe(409)
     expect((await call('delegation', 'POST', `/api/documents/${docId}/participants/${me}/revoke`)).status).toBe(403)
     expect((await call('facilitator', 'GET', '/api/me')).status).toBe(200)
+  })
+})
+
+describe('the bracket workflow over HTTP: facilitators only, audited', () => {
+  let sampleId: string
+  const sampleTokens: Record<'facilitator' | 'delegation' | 'observer', string> = {} as never
+  const as = async (who: keyof typeof sampleTokens | null, method: string, pathname: string, body?: unknown) => {
+    const headers: Record<string, string> = {}
+    if (who) headers.authorization = `Bearer ${sampleTokens[who]}`
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const res = await fetch(base + pathname, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    return { status: res.status, body: (await res.json()) as any }
+  }
+
+  beforeAll(async () => {
+    sampleId = (await server.documents.create(importText(sampleTreatyText()).doc)).id
+    sampleTokens.facilitator = invite(server, sampleId, 'facilitator', { name: 'Chair' }).token
+    sampleTokens.delegation = invite(server, sampleId, 'delegation', { name: 'Delegation of China', state: 'CN' }).token
+    sampleTokens.observer = invite(server, sampleId, 'observer', { name: 'Observer' }).token
+  })
+
+  test('every participant reads the brackets; only a facilitator resolves, and a refusal changes nothing', async () => {
+    for (const who of ['facilitator', 'delegation', 'observer'] as const) {
+      const res = await as(who, 'GET', `/api/documents/${sampleId}/brackets`)
+      expect(res.status).toBe(200)
+      expect(res.body.groups).toHaveLength(20)
+    }
+    const brackets = (await as('observer', 'GET', `/api/documents/${sampleId}/brackets`)).body
+    const set = brackets.sets.find((s: { count: number }) => s.count === 19)
+    expect(set.alternatives).toEqual(['议定书', '协议'])
+    expect((await as(null, 'POST', `/api/documents/${sampleId}/resolutions`, { set: set.id, choose: '议定书' })).status).toBe(401)
+    for (const who of ['delegation', 'observer'] as const) {
+      const refused = await as(who, 'POST', `/api/documents/${sampleId}/resolutions`, { set: set.id, choose: '议定书' })
+      expect(refused.status).toBe(403)
+      expect(refused.body.error.message).toMatch(/only facilitators may resolve brackets/)
+      expect((await as(who, 'POST', `/api/documents/${sampleId}/ad-ref`, { group: brackets.groups[0].id, adRef: true })).status).toBe(403)
+    }
+    expect((await as('observer', 'GET', `/api/documents/${sampleId}/brackets`)).body.groups).toHaveLength(20)
+    expect((await as('observer', 'GET', `/api/documents/${sampleId}/audit`)).body.entries.filter((e: { action: string }) => e.action === 'resolve')).toEqual([])
+
+    const resolved = await as('facilitator', 'POST', `/api/documents/${sampleId}/resolutions`, { set: set.id, choose: '议定书' })
+    expect(resolved.status).toBe(200)
+    expect(resolved.body.resolved).toBe(19)
+    expect((await as('delegation', 'GET', `/api/documents/${sampleId}/brackets`)).body.groups).toHaveLength(1)
+    const audit = (await as('delegation', 'GET', `/api/documents/${sampleId}/audit`)).body.entries
+    const entry = audit.find((e: { id: string }) => e.id === resolved.body.entry)
+    expect(entry).toMatchObject({ action: 'resolve', choice: '议定书', actor: { name: 'Chair', role: 'facilitator' } })
+    expect(entry.groups).toHaveLength(19)
+
+    expect((await as('delegation', 'POST', `/api/documents/${sampleId}/reopenings`, { entry: entry.id })).status).toBe(403)
+    const reopened = await as('facilitator', 'POST', `/api/documents/${sampleId}/reopenings`, { entry: entry.id })
+    expect(reopened.status).toBe(200)
+    expect(reopened.body).toMatchObject({ reopened: 19, missing: 0 })
+    expect((await as('observer', 'GET', `/api/documents/${sampleId}/brackets`)).body.groups).toHaveLength(20)
+  })
+
+  test('bad requests say what is wrong', async () => {
+    const bad = await as('facilitator', 'POST', `/api/documents/${sampleId}/resolutions`, { group: 'g0.0', choose: 'x' })
+    expect(bad.status).toBe(404)
+    expect(bad.body.error.message).toMatch(/no longer open|reload/)
+    const wrongType = await fetch(`${base}/api/documents/${sampleId}/resolutions`, { method: 'POST', headers: { authorization: `Bearer ${sampleTokens.facilitator}`, 'content-type': 'application/json' }, body: '{"group": ' })
+    expect(wrongType.status).toBe(400)
   })
 })
 

@@ -90,3 +90,25 @@ describe('checkUpdate refuses', () => {
     expect(checkUpdate(new Uint8Array(0), server, encoding)).toMatch(/empty/)
   })
 })
+
+describe('checkUpdate and the ad referendum mark', () => {
+  /** Adds a bracket with one alternative to the first paragraph, with `adRef` set to `value`. */
+  const withBracket = (value: unknown) => (d: Y.Doc) => {
+    const paragraph = (treaty(d).get(1) as Y.XmlElement).get(0) as Y.XmlElement
+    const bracket = new Y.XmlElement('bracket')
+    const alternative = new Y.XmlElement('alternative')
+    alternative.insert(0, [new Y.XmlText('x')])
+    bracket.insert(0, [alternative])
+    bracket.setAttribute('adRef', value as string)
+    paragraph.insert(0, [bracket])
+  }
+
+  test('accepts adRef true or false on a bracket', () => {
+    expect(check(withBracket(true))).toBeNull()
+    expect(check(withBracket(false))).toBeNull()
+  })
+
+  test('refuses any other value', () => {
+    expect(check(withBracket('true'))).toMatch(/attribute "adRef" of bracket .*adRef must be true or false/)
+  })
+})

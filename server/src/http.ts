@@ -10,6 +10,8 @@ import { DocumentTooLargeError, type Documents } from './Documents'
 import { isDocumentId } from './ids'
 import type { Logger } from './log'
 import { InvitationError, viewOf, type DocumentRole, type Participant } from './participants'
+import { appendAudit, appendAuditIn, publicEntry, readAudit, type Actor } from './audit'
+import { BracketActionError, listBrackets, normalise, reopen, resolve, setAdRef } from './brackets'
 import { SETTINGS_MAP } from './Room'
 import type { Rooms } from './Rooms'
 import { serveStatic } from './static'
@@ -203,10 +205,30 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
     return room
   }
 
+  const actorOf = (caller: Participant): Actor => ({ participant: caller.id, name: caller.name, role: caller.role, state: caller.state })
+
+  /** Runs a bracket action on the document's room, turning its refusals into API errors. */
+  async function bracketAction<T>(id: string, run: (room: Awaited<ReturnType<typeof openRoom>>) => T): Promise<T> {
+    const room = await openRoom(id)
+    try {
+      return run(room)
+    } catch (error) {
+      if (error instanceof BracketActionError) throw new HttpError(error.status, error.code, error.message)
+      if (error instanceof DocumentError) throw new HttpError(500, 'invalid-document', error.message)
+      throw error
+    }
+  }
+
   function invite(caller: Participant | null, docId: string | null, body: Record<string, unknown>) {
     try {
       const { participant, token } = access.participants.invite({ docId, role: body.role, name: body.name, state: body.state, createdBy: caller?.id ?? null })
       logger.info('invited', { doc: docId, participant: participant.id, role: participant.role, state: participant.state, by: caller?.id })
+      if (docId && caller) {
+        const who = participant.state ? `${participant.name} (${participant.state})` : participant.name
+        openRoom(docId)
+          .then((room) => appendAudit(room, actorOf(caller), { action: 'invite', detail: `invited ${who} as ${participant.role}` }))
+          .catch((error: unknown) => logger.error('could not record an invitation in the audit log', { doc: docId, error }))
+      }
       return { participant: viewOf(participant), token, link: access.link(token) }
     } catch (error) {
       if (error instanceof InvitationError) throw new HttpError(422, 'bad-invitation', error.message)
@@ -359,6 +381,7 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
           if (target.id === caller.id) throw new HttpError(409, 'revoke-self', 'you cannot revoke your own invitation; ask another facilitator or the secretariat')
           const revoked = access.participants.revoke(pid)!
           const cut = rooms.disconnectParticipant(pid, CLOSE.FORBIDDEN, 'your invitation was revoked')
+          appendAudit(await openRoom(id), actorOf(caller), { action: 'revoke', detail: `revoked the invitation of ${target.name}${target.state ? ` (${target.state})` : ''}, ${target.role}` })
           logger.info('revoked', { doc: id, participant: pid, by: caller.id, connections: cut })
           sendJSON(res, 200, { participant: viewOf(revoked), disconnected: cut })
         },
@@ -381,12 +404,55 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
           const room = await openRoom(id)
           if (typeof body.openDrafting === 'boolean' && body.openDrafting !== room.openDrafting) {
             const value = body.openDrafting
-            room.transact(caller.id, (doc) => doc.getMap(SETTINGS_MAP).set('openDrafting', value))
+            room.transact(caller.id, (doc) => {
+              doc.getMap(SETTINGS_MAP).set('openDrafting', value)
+              appendAuditIn(doc, actorOf(caller), { action: 'settings', detail: value ? 'opened the text for drafting by delegations' : 'closed the text to drafting by delegations' })
+            })
           }
           sendJSON(res, 200, { openDrafting: room.openDrafting })
         },
       },
     },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/brackets$/,
+      methods: {
+        GET: async (_req, res, [id], _url, caller) => {
+          await authorize(caller, id)
+          sendJSON(res, 200, await bracketAction(id, (room) => listBrackets(room)))
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/audit$/,
+      methods: {
+        GET: async (_req, res, [id], _url, caller) => {
+          await authorize(caller, id)
+          const room = await openRoom(id)
+          sendJSON(res, 200, { entries: readAudit(room.doc).map(publicEntry) })
+        },
+      },
+    },
+    ...(
+      [
+        ['resolutions', 'resolve brackets', resolve, 200],
+        ['reopenings', 'reopen brackets', reopen, 200],
+        ['ad-ref', 'mark brackets agreed ad referendum', setAdRef, 200],
+        ['normalisations', 'normalise brackets', normalise, 200],
+      ] as const
+    ).map(
+      ([name, action, run, status]): Route => ({
+        pattern: new RegExp(`^/api/documents/([^/]+)/${name}$`),
+        methods: {
+          POST: async (req, res, [id], _url, caller) => {
+            await authorize(caller, id, { role: 'facilitator', action })
+            const body = await readJsonObject(req, config.maxBodyBytes)
+            const result = await bracketAction(id, (room) => run(room, actorOf(caller), body))
+            logger.info(name, { doc: id, participant: caller.id, ...result })
+            sendJSON(res, status, result)
+          },
+        },
+      }),
+    ),
     {
       pattern: /^\/api\/documents\/([^/]+)\/export$/,
       methods: {

@@ -12,3 +12,20 @@ export { TREATY_FRAGMENT, readTreaty, seedState, newServerYDoc } from './treatyD
 export * as protocol from './protocol'
 export { newDocumentId, isDocumentId } from './ids'
 export { createLogger, silentLogger, type Logger, type LogLevel } from './log'
+export { listBrackets, resolve, reopen, setAdRef, normalise, BracketActionError, type BracketsReport, type BracketGroupReport, type LinkedSetReport, type NearDuplicateReport } from './brackets'
+export {
+  AUDIT_ROOT,
+  appendAudit,
+  appendAuditIn,
+  appendReopen,
+  readAudit,
+  publicEntry,
+  actorLabel,
+  type Actor,
+  type AuditAction,
+  type AuditEntry,
+  type AuditFields,
+  type AuditGroup,
+  type PublicAuditEntry,
+  type RoomLike,
+} from './audit'

@@ -242,19 +242,28 @@ export const nodes: Record<string, NodeSpec> = {
    * two alternatives of one group, the merge must stay valid so that the empty group can be
    * normalised away rather than dropped with its surroundings by y-prosemirror.
    * `separator` remembers how the alternatives were written ([A][B], [A] [B], [A] [or] [B], [A] / [B]).
+   * `adRef` marks a group the facilitator has sent *ad referendum*: agreed in the room, subject
+   * to confirmation by capitals. It is still open (a choice has not been made in the text).
    */
   bracket: {
     group: 'inline',
     inline: true,
     content: 'alternative*',
-    attrs: { separator: { default: 'none', validate: validateSeparator } },
-    toDOM: (node) => ['span', { class: 'bracket', 'data-separator': node.attrs.separator as string }, 0],
+    attrs: {
+      separator: { default: 'none', validate: validateSeparator },
+      adRef: { default: false, validate: validateBoolean('adRef') },
+    },
+    toDOM: (node) => {
+      const attrs: Record<string, string> = { class: 'bracket', 'data-separator': node.attrs.separator as string }
+      if (node.attrs.adRef) attrs['data-ad-ref'] = 'true'
+      return ['span', attrs, 0]
+    },
     parseDOM: [
       {
         tag: 'span.bracket',
         getAttrs: (dom: HTMLElement) => {
           const s = dom.getAttribute('data-separator')
-          return { separator: s === 'space' || s === 'or' || s === 'slash' ? s : 'none' }
+          return { separator: s === 'space' || s === 'or' || s === 'slash' ? s : 'none', adRef: dom.getAttribute('data-ad-ref') === 'true' }
         },
       },
     ],

@@ -13,7 +13,7 @@ function everything(): PMNode {
   return doc(
     treaty(
       { lang: 'zh', para_style: 'cjk', recital_labels: true },
-      title('Draft ', br({ separator: 'or' }, alt({ sponsors: ['CN'] }, 'Protocol'), alt({ sponsors: ['FR', 'G77'] }, 'Agreement'))),
+      title('Draft ', br({ separator: 'or', adRef: true }, alt({ sponsors: ['CN'] }, 'Protocol'), alt({ sponsors: ['FR', 'G77'] }, 'Agreement'))),
       preamble(
         opening('The States Parties,'),
         recital('Recalling ', ph('X date'), ','),
@@ -67,7 +67,7 @@ describe('treatySchema', () => {
     expect(t.firstChild!.attrs).toEqual({ suffix: '' })
     expect(t.firstChild!.firstChild!.attrs).toEqual({ level: 0, numbered: true, suffix: '' })
     const bracket = t.firstChild!.firstChild!.firstChild!
-    expect(bracket.attrs).toEqual({ separator: 'none' })
+    expect(bracket.attrs).toEqual({ separator: 'none', adRef: false })
     expect(bracket.firstChild!.attrs).toEqual({ sponsors: [] })
     expect(treatySchema.nodes.option_group.create().attrs).toEqual({ bracketed: false, label_style: 'arabic' })
     expect(treatySchema.nodes.placeholder.create().attrs).toEqual({ curly: false })
@@ -146,6 +146,8 @@ describe('treatySchema', () => {
       ['alternative', { sponsors: ['CN', ''] }, /sponsors must be/],
       ['alternative', { sponsors: ['A'.repeat(33)] }, /sponsors must be/],
       ['bracket', { separator: 'comma' }, /separator must be one of/],
+      ['bracket', { adRef: 'true' }, /adRef must be true or false/],
+      ['bracket', { adRef: null }, /adRef must be true or false/],
       ['placeholder', { curly: null }, /curly must be true or false/],
     ] as [string, Attrs, RegExp][])('%s %j is refused', (type, attrs, message) => {
       expect(() => treatySchema.nodes[type].create(attrs)).toThrow(message)
@@ -156,6 +158,7 @@ describe('treatySchema', () => {
       ['paragraph', { level: 3, numbered: false, suffix: 'decies' }],
       ['option', { sponsors: ['CN', 'G77', 'EU', 'G-77 + CHINA', 'AOSIS.1'] }],
       ['bracket', { separator: 'slash' }],
+      ['bracket', { separator: 'or', adRef: true }],
     ] as [string, Attrs][])('%s %j is accepted', (type, attrs) => {
       expect(treatySchema.nodes[type].create(attrs).attrs).toMatchObject(attrs)
     })
@@ -207,9 +210,18 @@ describe('toDOM / parseDOM', () => {
     expect(attrs('article', 'treaty', { lang: 'xx', 'data-para-style': 'x' })).toEqual({ lang: 'en', para_style: 'arabic', recital_labels: false })
     expect(attrs('p', 'paragraph', { 'data-level': '9', 'data-suffix': 'foo' })).toEqual({ level: 0, numbered: true, suffix: '' })
     expect(attrs('p', 'paragraph', { 'data-level': 'x' })).toMatchObject({ level: 0 })
-    expect(attrs('span', 'bracket', { 'data-separator': 'comma' })).toEqual({ separator: 'none' })
+    expect(attrs('span', 'bracket', { 'data-separator': 'comma' })).toEqual({ separator: 'none', adRef: false })
+    expect(attrs('span', 'bracket', { 'data-ad-ref': 'yes' })).toEqual({ separator: 'none', adRef: false })
     expect(attrs('div', 'option-group', { 'data-label-style': 'greek' })).toEqual({ bracketed: false, label_style: 'arabic' })
     expect(attrs('span', 'alternative', { 'data-sponsors': 'CN,fr,,G77' })).toEqual({ sponsors: ['CN', 'G77'] })
+  })
+
+  it('writes data-ad-ref only on a group sent ad referendum', () => {
+    const bracket = (attrs: Attrs) => treatySchema.nodes.bracket.create(attrs, treatySchema.nodes.alternative.create(null, treatySchema.text('x')))
+    const dom = (node: PMNode) => (node.type.spec.toDOM!(node) as [string, Record<string, string>])[1]
+    expect(dom(bracket({ adRef: true }))).toEqual({ class: 'bracket', 'data-separator': 'none', 'data-ad-ref': 'true' })
+    expect(dom(bracket({}))).not.toHaveProperty('data-ad-ref')
+    expect(ruleFor('span', 'bracket')!.getAttrs!(element('span', dom(bracket({ adRef: true }))))).toEqual({ separator: 'none', adRef: true })
   })
 
   it('reads a plain <p> (pasted from elsewhere) as a numbered paragraph', () => {

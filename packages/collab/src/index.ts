@@ -1,0 +1,2 @@
+// What the server and the editor share about the collaborative document (Y.Doc + ProseMirror).
+export { walkCorresponding, elementId, groupId, isGroupId, bracketIds, findGroup, linkedSetId, type Corresponding } from './correspond'

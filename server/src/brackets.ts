@@ -1,0 +1,617 @@
+import { alternativeText, findLinkedSets, findNearDuplicates, normalizeText, type NearDuplicate } from '@accord/bracket-variants'
+import { collectGroups, RESOLUTION_META, resolveBracket, resolveLinkedSet, type GroupOccurrence, type ResolutionMeta } from '@accord/bracket-variants/prosemirror'
+import { bracketIds, elementId, linkedSetId, walkCorresponding } from '@accord/collab'
+import { outline, treatySchema } from '@accord/schema'
+import { Fragment, Node as PMNode } from 'prosemirror-model'
+import { EditorState, type Command, type Transaction } from 'prosemirror-state'
+import { absolutePositionToRelativePosition, initProseMirrorDoc, relativePositionToAbsolutePosition, updateYFragment } from 'y-prosemirror'
+import * as Y from 'yjs'
+import { actorLabel, appendAuditIn, decodeAnchor, encodeAnchor, readAudit, type Actor, type AuditGroup, type GroupAnchor, type RoomLike } from './audit'
+import { TREATY_FRAGMENT } from './treatyDoc'
+
+/*
+ * The facilitator's bracket workflow on the server: list the open groups, linked sets and
+ * near-duplicates; resolve a group or a linked set, reopen a resolution, mark a group ad
+ * referendum, normalise a near-duplicate. Each action reads the treaty from the room's Y.Doc
+ * with y-prosemirror, runs a ProseMirror command on it, writes the result back with
+ * `updateYFragment` (as the editor's ySyncPlugin does) and appends its audit entry, all in ONE
+ * `room.transact`: one Yjs transaction, so one update, stored and broadcast atomically.
+ *
+ * Who may call these (roles, open drafting) is decided by the HTTP layer before.
+ */
+
+/** A refusal the HTTP layer answers as `{error: {code, message}}` with `status`. */
+export class BracketActionError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'BracketActionError'
+  }
+}
+
+export interface BracketGroupReport {
+  id: string
+  alternatives: string[]
+  /** 1-based counted article number, null outside articles. */
+  article: number | null
+  /** 1-based counted paragraph number within the article, null outside articles. */
+  paragraph: number | null
+  location: string
+  adRef: boolean
+  /** The linked set's id when the group belongs to one (its choice appears at least twice), else null. */
+  set: string | null
+}
+
+export interface LinkedSetReport {
+  id: string
+  alternatives: string[]
+  count: number
+  groups: string[]
+}
+
+export interface NearDuplicateReport {
+  group: string
+  /** The linked set the group probably belongs to. */
+  set: string
+  reason: string
+  /** The notation the group would read after normalising, e.g. `本[议定书][协议]`. */
+  suggestion: string
+}
+
+export interface BracketsReport {
+  groups: BracketGroupReport[]
+  sets: LinkedSetReport[]
+  nearDuplicates: NearDuplicateReport[]
+}
+
+/** One open bracket group of the document being worked on. */
+interface Group {
+  id: string
+  pos: number
+  node: PMNode
+  occurrence: GroupOccurrence
+  alternatives: string[]
+  key: string
+}
+
+interface SetInfo {
+  id: string
+  key: string
+  alternatives: string[]
+  members: Group[]
+}
+
+interface Analysis {
+  groups: Group[]
+  byId: Map<string, Group>
+  /** Every distinct choice by set id, singletons included (a set reduced to one group can still be resolved by its id). */
+  sets: Map<string, SetInfo>
+  near: NearDuplicate[]
+  /** Group by the core's id (its position as a string). */
+  byCoreId: Map<string, Group>
+}
+
+function analyse(fragment: Y.XmlFragment, doc: PMNode): Analysis {
+  const ids = bracketIds(fragment, doc)
+  const occurrences = collectGroups(doc, outline(doc)).filter((g) => !g.group.placeholder)
+  const groups: Group[] = occurrences.map((occurrence) => {
+    const id = ids.get(occurrence.pos)
+    if (!id) throw new Error(`no Y element corresponds to the bracket at position ${occurrence.pos}`)
+    return { id, pos: occurrence.pos, node: doc.nodeAt(occurrence.pos)!, occurrence, alternatives: occurrence.group.alternatives.map(alternativeText), key: occurrence.key }
+  })
+  const byCoreId = new Map(groups.map((g) => [g.occurrence.id, g]))
+  const linked = findLinkedSets(occurrences.map((g) => ({ id: g.id, group: g.group })))
+  const sets = new Map<string, SetInfo>()
+  for (const s of linked) {
+    const id = linkedSetId(s.key)
+    sets.set(id, { id, key: s.key, alternatives: s.alternatives, members: s.members.map((m) => byCoreId.get(m)!) })
+  }
+  return { groups, byId: new Map(groups.map((g) => [g.id, g])), sets, near: findNearDuplicates(linked), byCoreId }
+}
+
+function setOf(analysis: Analysis, group: Group): SetInfo | undefined {
+  const set = analysis.sets.get(linkedSetId(group.key))
+  return set && set.members.length >= 2 ? set : undefined
+}
+
+function notation(alternatives: readonly string[]): string {
+  return alternatives.map((a) => `[${a}]`).join('')
+}
+
+function suggestionOf(nd: NearDuplicate): string {
+  return nd.rewrite ? `${nd.rewrite.prefix}${notation(nd.rewrite.alternatives)}${nd.rewrite.suffix}` : notation(nd.suggestion)
+}
+
+/** A copy of the treaty read without touching the shared document (reading with y-prosemirror may delete content that does not fit the schema). */
+function readCopy(doc: Y.Doc): { fragment: Y.XmlFragment; doc: PMNode; copy: Y.Doc } {
+  const copy = new Y.Doc({ gc: false })
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
+  const fragment = copy.getXmlFragment(TREATY_FRAGMENT)
+  return { fragment, doc: initProseMirrorDoc(fragment, treatySchema).doc, copy }
+}
+
+/** The open bracket groups, linked sets (a choice made at least twice) and near-duplicates, in document order. */
+export function listBrackets(room: RoomLike): BracketsReport {
+  const { fragment, doc, copy } = readCopy(room.doc)
+  try {
+    const analysis = analyse(fragment, doc)
+    const groups = analysis.groups.map((g): BracketGroupReport => {
+      const loc = g.occurrence.location
+      const inArticle = loc.article !== undefined
+      return {
+        id: g.id,
+        alternatives: g.alternatives,
+        article: inArticle ? loc.article! : null,
+        paragraph: inArticle ? (loc.paragraph ?? null) : null,
+        location: loc.text,
+        adRef: g.node.attrs.adRef === true,
+        set: setOf(analysis, g)?.id ?? null,
+      }
+    })
+    const sets = [...analysis.sets.values()]
+      .filter((s) => s.members.length >= 2)
+      .map((s): LinkedSetReport => ({ id: s.id, alternatives: s.alternatives, count: s.members.length, groups: s.members.map((m) => m.id) }))
+    const nearDuplicates = analysis.near.flatMap((nd) =>
+      nd.members.map((m): NearDuplicateReport => ({ group: analysis.byCoreId.get(m)!.id, set: linkedSetId(nd.likely), reason: nd.reason, suggestion: suggestionOf(nd) })),
+    )
+    return { groups, sets, nearDuplicates }
+  } finally {
+    copy.destroy()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+/** The treaty of the room's document as ProseMirror sees it, inside the running transaction. */
+interface Working {
+  ydoc: Y.Doc
+  fragment: Y.XmlFragment
+  doc: PMNode
+  meta: ReturnType<typeof initProseMirrorDoc>['meta']
+  analysis: Analysis
+}
+
+/**
+ * Runs `action` in one transaction of the room on behalf of `actor`. A BracketActionError thrown
+ * before anything is written leaves the document unchanged (reading may only drop content that
+ * does not fit the schema, as every editor does).
+ */
+function inTransaction<T>(room: RoomLike, actor: Actor, action: (w: Working) => T): T {
+  let result: T | undefined
+  room.transact(actorLabel(actor), (ydoc) => {
+    const fragment = ydoc.getXmlFragment(TREATY_FRAGMENT)
+    const { doc, meta } = initProseMirrorDoc(fragment, treatySchema)
+    result = action({ ydoc, fragment, doc, meta, analysis: analyse(fragment, doc) })
+  })
+  return result as T
+}
+
+/** Runs a command on the document and returns its transaction; a refusal is a conflict with the current text. */
+function runCommand(doc: PMNode, command: Command, what: string): Transaction {
+  let tr: Transaction | undefined
+  const ok = command(EditorState.create({ schema: treatySchema, doc }), (t) => (tr = t))
+  if (!ok || !tr) throw new BracketActionError(409, 'conflict', `${what} cannot be done on the current text; reload and try again`)
+  return tr
+}
+
+function write(w: Working, doc: PMNode): void {
+  updateYFragment(w.ydoc, w.fragment, doc, w.meta)
+}
+
+function auditGroup(g: Group): AuditGroup {
+  return { id: g.id, location: g.occurrence.location.text, alternatives: g.alternatives }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function badRequest(message: string): BracketActionError {
+  return new BracketActionError(400, 'bad-request', message)
+}
+
+/** Checks that `body` is an object with exactly the keys `allowed` (some `required`). */
+function bodyOf(body: unknown, allowed: readonly string[], example: string): Record<string, unknown> {
+  if (!isRecord(body)) throw badRequest(`the request body must be a JSON object such as ${example}`)
+  const extra = Object.keys(body).filter((k) => !allowed.includes(k))
+  if (extra.length) throw badRequest(`unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected ${example}`)
+  return body
+}
+
+function stringField(body: Record<string, unknown>, name: string, example: string): string {
+  const value = body[name]
+  if (typeof value !== 'string') throw badRequest(`"${name}" must be a string; expected ${example}`)
+  return value
+}
+
+function groupGone(id: string): BracketActionError {
+  return new BracketActionError(404, 'not-found', `the bracket group ${id} is no longer open (it was resolved or its text deleted); reload the list of brackets`)
+}
+
+function findOpenGroup(w: Working, id: string): Group {
+  const group = w.analysis.byId.get(id)
+  if (!group) throw groupGone(id)
+  return group
+}
+
+/** The alternative `choose` names among `alternatives`: an index, or null to drop a single bracket. */
+function choiceIndex(alternatives: readonly string[], choose: string, what: string): number | null {
+  const wanted = normalizeText(choose)
+  const index = alternatives.indexOf(wanted)
+  if (index >= 0) return index
+  if (wanted === '' && alternatives.length === 1) return null
+  const listed = alternatives.map((a) => JSON.stringify(a)).join(', ')
+  const drop = alternatives.length === 1 ? ' (or "" to drop it)' : ''
+  throw new BracketActionError(422, 'no-such-alternative', `no alternative of ${what} reads ${JSON.stringify(choose)}; choose one of ${listed}${drop}, exactly as listed`)
+}
+
+const RESOLVE_EXAMPLE = '{"group": "g…", "choose": "议定书"} or {"set": "s_…", "choose": "议定书"}'
+
+/**
+ * Resolves one group (`{group, choose}`) or every group of a linked set (`{set, choose}`):
+ * `choose` is an alternative's text as listed, `""` drops a single bracket. The resolution
+ * keeps, per group, where its replacing text is and the bracket itself, so it can be reopened.
+ */
+export function resolve(room: RoomLike, actor: Actor, body: unknown): { resolved: number; entry: string } {
+  const b = bodyOf(body, ['group', 'set', 'choose'], RESOLVE_EXAMPLE)
+  if (('group' in b) === ('set' in b)) throw badRequest(`give either "group" or "set", not ${'group' in b ? 'both' : 'neither'}; expected ${RESOLVE_EXAMPLE}`)
+  const choose = stringField(b, 'choose', RESOLVE_EXAMPLE)
+  const bySet = 'set' in b
+  const target = stringField(b, bySet ? 'set' : 'group', RESOLVE_EXAMPLE)
+  return inTransaction(room, actor, (w) => {
+    let tr: Transaction
+    let setId: string | null = null
+    let description: string
+    let choice: number | null
+    if (bySet) {
+      const set = w.analysis.sets.get(target)
+      if (!set) throw new BracketActionError(404, 'not-found', `the linked set ${target} has no open group any more (it was resolved or its text deleted); reload the list of brackets`)
+      choice = choiceIndex(set.alternatives, choose, `the linked set ${notation(set.alternatives)}`)
+      tr = runCommand(w.doc, resolveLinkedSet(set.key, choice), `resolving the linked set ${notation(set.alternatives)}`)
+      setId = set.id
+      description = `the linked set ${notation(set.alternatives)}`
+    } else {
+      const group = findOpenGroup(w, target)
+      choice = choiceIndex(group.alternatives, choose, `the group ${notation(group.alternatives)} in ${group.occurrence.location.text}`)
+      tr = runCommand(w.doc, resolveBracket(group.pos, choice), `resolving ${target}`)
+      setId = setOf(w.analysis, group)?.id ?? null
+      description = `the group ${notation(group.alternatives)} in ${group.occurrence.location.text}`
+    }
+    const meta = tr.getMeta(RESOLUTION_META) as ResolutionMeta
+    const resolved = meta.groups.map((pos) => w.analysis.byCoreId.get(String(pos))!).sort((x, y) => x.pos - y.pos)
+    write(w, tr.doc)
+    const anchors = anchorsOf(w, tr, resolved)
+    const chosen = choice === null ? '' : normalizeText(choose)
+    const verb = choice === null ? 'Dropped' : `Chose ${JSON.stringify(chosen)} in`
+    const count = resolved.length === 1 ? '1 group' : `${resolved.length} groups`
+    const entry = appendAuditIn(w.ydoc, actor, {
+      action: 'resolve',
+      groups: resolved.map(auditGroup),
+      choice: chosen,
+      set: setId,
+      detail: `${verb} ${description} (${count}).`,
+      anchors,
+    })
+    return { resolved: resolved.length, entry: entry.id }
+  })
+}
+
+/**
+ * Where each resolved group's text now is, as Y relative positions (after `write`, so that they
+ * point into the elements the update created), with the text around it as a fallback. A group
+ * inside another resolved group needs no anchors of its own: it comes back with the bracket
+ * around it.
+ */
+function anchorsOf(w: Working, tr: Transaction, resolved: readonly Group[]): GroupAnchor[] {
+  const out: GroupAnchor[] = []
+  const outer: Group[] = []
+  const ranges: { g: Group; from: number; to: number }[] = []
+  for (const g of resolved) {
+    // Sorted by position: a container comes before what it contains.
+    const container = outer.find((o) => o.pos < g.pos && g.pos + g.node.nodeSize <= o.pos + o.node.nodeSize)
+    if (container) {
+      out.push({ group: g.id, start: null, end: null, size: 0, bracket: g.node.toJSON(), within: container.id, context: null })
+      continue
+    }
+    outer.push(g)
+    ranges.push({ g, from: tr.mapping.map(g.pos, -1), to: tr.mapping.map(g.pos + g.node.nodeSize, 1) })
+  }
+  const parents = elementsAt(w.fragment, tr.doc, new Set(ranges.map((r) => tr.doc.resolve(r.from).before())))
+  for (const { g, from, to } of ranges) {
+    const start = absolutePositionToRelativePosition(from, w.fragment, w.meta.mapping) as Y.RelativePosition
+    let end = start
+    if (to > from) {
+      // The end is tied to the last character of the text (association -1), so text typed
+      // right after it later does not become part of the range.
+      const after = Y.createAbsolutePositionFromRelativePosition(absolutePositionToRelativePosition(to, w.fragment, w.meta.mapping) as Y.RelativePosition, w.ydoc)
+      if (after) end = Y.createRelativePositionFromTypeIndex(after.type, after.index, -1)
+    }
+    const $from = tr.doc.resolve(from)
+    const parent = parents.get($from.before())
+    let context: GroupAnchor['context'] = null
+    if (parent) {
+      const line = inlineText($from.parent, $from.start())
+      const i = line.posAt.indexOf(from)
+      const j = line.posAt.indexOf(to, i)
+      if (i >= 0 && j >= 0) {
+        context = { parent: elementId(parent), text: line.text.slice(i, j), before: line.text.slice(Math.max(0, i - CONTEXT), i), after: line.text.slice(j, j + CONTEXT) }
+      }
+    }
+    out.push({ group: g.id, start: encodeAnchor(start), end: encodeAnchor(end), size: to - from, bracket: g.node.toJSON(), within: null, context })
+  }
+  return out
+}
+
+/** Characters of context kept on each side of a resolved group's text. */
+const CONTEXT = 32
+
+/** The elements standing at `positions` (positions before a node) of `doc`. */
+function elementsAt(fragment: Y.XmlFragment, doc: PMNode, positions: ReadonlySet<number>): Map<number, Y.XmlElement> {
+  const found = new Map<number, Y.XmlElement>()
+  if (!positions.size) return found
+  walkCorresponding(fragment, doc, ({ element, pos }) => {
+    if (positions.has(pos)) found.set(pos, element)
+    return found.size === positions.size
+  })
+  return found
+}
+
+/**
+ * The inline content of a node as a string, an inline element (a bracket, a note) counted as
+ * one U+FFFC, with the document position before each character (and after the last).
+ */
+function inlineText(node: PMNode, contentStart: number): { text: string; posAt: number[] } {
+  let text = ''
+  const posAt: number[] = []
+  node.forEach((child, offset) => {
+    const pos = contentStart + offset
+    if (child.isText) {
+      for (let k = 0; k < child.text!.length; k++) posAt.push(pos + k)
+      text += child.text!
+    } else {
+      posAt.push(pos)
+      text += '\ufffc'
+    }
+  })
+  posAt.push(contentStart + node.content.size)
+  return { text, posAt }
+}
+
+/**
+ * Finds a resolved group's text again from its context: in the element that held it, the
+ * occurrence of the text whose surroundings match best; when that element is gone too (it was
+ * inside a bracket that another resolution removed and a reopening brought back as new
+ * elements), the one place in the document where text and surroundings match exactly. Null
+ * when nothing matches or the best match is not unique.
+ */
+function rangeFromContext(w: Working, context: NonNullable<GroupAnchor['context']>): { from: number; to: number } | null {
+  let holder: { node: PMNode; pos: number } | undefined
+  walkCorresponding(w.fragment, w.doc, ({ element, node, pos }) => {
+    if (elementId(element) !== context.parent) return false
+    holder = { node, pos }
+    return true
+  })
+  if (holder) {
+    if (!holder.node.inlineContent) return null
+    const found = bestMatch(inlineText(holder.node, holder.pos + 1), context)
+    if (!found || found.tie) return null
+    // An empty text (a dropped group) is found by its surroundings alone: ask for some of them.
+    if (!context.text && found.score < Math.min(4, context.before.length + context.after.length)) return null
+    return found.range
+  }
+  const full = context.before.length + context.after.length
+  if (full < 4) return null
+  let only: { from: number; to: number } | null = null
+  let count = 0
+  w.doc.descendants((node, pos) => {
+    if (count > 1) return false
+    if (!node.inlineContent) return true
+    const found = bestMatch(inlineText(node, pos + 1), context)
+    if (found && found.score === full) {
+      count += found.tie ? 2 : 1
+      only = found.range
+    }
+    return true
+  })
+  return count === 1 ? only : null
+}
+
+/** The occurrence of `context.text` in `line` whose surroundings match `context` best. */
+function bestMatch(
+  line: { text: string; posAt: number[] },
+  context: NonNullable<GroupAnchor['context']>,
+): { range: { from: number; to: number }; score: number; tie: boolean } | null {
+  let best = -1
+  let bestScore = -1
+  let tie = false
+  for (let i = line.text.indexOf(context.text); i >= 0; i = line.text.indexOf(context.text, i + 1)) {
+    const score = commonSuffix(line.text.slice(0, i), context.before) + commonPrefix(line.text.slice(i + context.text.length), context.after)
+    if (score > bestScore) {
+      best = i
+      bestScore = score
+      tie = false
+    } else if (score === bestScore) tie = true
+    if (i >= line.text.length) break
+  }
+  if (best < 0) return null
+  return { range: { from: line.posAt[best], to: line.posAt[best + context.text.length] }, score: bestScore, tie }
+}
+
+function commonSuffix(a: string, b: string): number {
+  let n = 0
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++
+  return n
+}
+
+function commonPrefix(a: string, b: string): number {
+  let n = 0
+  while (n < a.length && n < b.length && a[n] === b[n]) n++
+  return n
+}
+
+/** Whether the Y type a position points into, or any element around it, has been deleted. */
+function inDeletedContent(position: Y.AbsolutePosition): boolean {
+  let item = position.type._item
+  while (item) {
+    if (item.deleted) return true
+    item = (item.parent as Y.AbstractType<unknown>)._item
+  }
+  return false
+}
+
+/** The current range of an anchored group, or null when its text is gone. */
+function rangeOf(w: Working, anchor: GroupAnchor): { from: number; to: number } | null {
+  const range = rangeFromPositions(w, anchor) ?? (anchor.context ? rangeFromContext(w, anchor.context) : null)
+  if (!range) return null
+  const $from = w.doc.resolve(range.from)
+  const $to = w.doc.resolve(range.to)
+  return $from.parent === $to.parent && $from.parent.inlineContent ? range : null
+}
+
+function rangeFromPositions(w: Working, anchor: GroupAnchor): { from: number; to: number } | null {
+  if (!anchor.start || !anchor.end) return null
+  const positions: number[] = []
+  for (const encoded of [anchor.start, anchor.end]) {
+    const rel = decodeAnchor(encoded)
+    const abs = Y.createAbsolutePositionFromRelativePosition(rel, w.ydoc)
+    if (!abs || inDeletedContent(abs)) return null
+    const pos = relativePositionToAbsolutePosition(w.ydoc, w.fragment, rel, w.meta.mapping)
+    if (pos === null) return null
+    positions.push(pos)
+  }
+  const [from, to] = positions
+  if (from > to || to > w.doc.content.size) return null
+  if (anchor.size > 0 && from === to) return null
+  return { from, to }
+}
+
+const REOPEN_EXAMPLE = '{"entry": "a_…"}'
+
+/**
+ * Reopens a resolution (`{entry}`): every group it resolved comes back, with its alternatives,
+ * where the chosen text now is, in one transaction. Groups whose text was deleted since are
+ * counted as `missing`. A resolution is reopened at most once.
+ */
+export function reopen(room: RoomLike, actor: Actor, body: unknown): { reopened: number; missing: number; entry: string } {
+  const b = bodyOf(body, ['entry'], REOPEN_EXAMPLE)
+  const id = stringField(b, 'entry', REOPEN_EXAMPLE)
+  return inTransaction(room, actor, (w) => {
+    const target = readAudit(w.ydoc).find((e) => e.id === id)
+    if (!target) throw new BracketActionError(404, 'not-found', `the audit log has no entry ${id}; reload the log`)
+    if (target.action !== 'resolve' || !target.anchors) throw new BracketActionError(409, 'not-a-resolution', `entry ${id} is a "${target.action}", not a resolution; only resolutions can be reopened`)
+    if (target.reopenedBy) throw new BracketActionError(409, 'already-reopened', `the resolution ${id} was already reopened (entry ${target.reopenedBy}); resolve the groups again to change them`)
+    const ranges: { anchor: GroupAnchor; from: number; to: number }[] = []
+    const missingIds = new Set<string>()
+    for (const anchor of target.anchors) {
+      if (anchor.within) continue
+      const range = rangeOf(w, anchor)
+      if (range) ranges.push({ anchor, ...range })
+      else missingIds.add(anchor.group)
+    }
+    // From the end of the document, so earlier positions stay valid; overlapping ranges (text
+    // moved by later edits) keep the later one only.
+    ranges.sort((x, y) => y.from - x.from)
+    const tr = EditorState.create({ schema: treatySchema, doc: w.doc }).tr
+    let limit = Infinity
+    for (const r of ranges) {
+      if (r.to > limit) {
+        missingIds.add(r.anchor.group)
+        continue
+      }
+      try {
+        tr.replaceWith(r.from, r.to, PMNode.fromJSON(treatySchema, r.anchor.bracket))
+      } catch {
+        missingIds.add(r.anchor.group)
+        continue
+      }
+      limit = r.from
+    }
+    for (const anchor of target.anchors) if (anchor.within && missingIds.has(anchor.within)) missingIds.add(anchor.group)
+    const missing = target.anchors.filter((a) => missingIds.has(a.group)).length
+    const reopened = target.anchors.length - missing
+    if (reopened === 0) {
+      throw new BracketActionError(409, 'nothing-to-reopen', `the text of every group of resolution ${id} has been deleted since, so none can come back; nothing was changed`)
+    }
+    write(w, tr.doc)
+    const gone = missing ? `; ${missing} could not come back because their text was deleted` : ''
+    const entry = appendAuditIn(w.ydoc, actor, {
+      action: 'reopen',
+      reopens: id,
+      groups: target.groups.filter((g) => !missingIds.has(g.id)),
+      choice: target.choice,
+      set: target.set,
+      detail: `Reopened resolution #${target.seq} (${target.detail.replace(/\.$/, '')}): ${reopened} group${reopened === 1 ? '' : 's'} open again${gone}.`,
+    })
+    return { reopened, missing, entry: entry.id }
+  })
+}
+
+const AD_REF_EXAMPLE = '{"group": "g…", "adRef": true}'
+
+/** Marks a group ad referendum, or withdraws the mark (`{group, adRef}`). The group stays open and keeps its id. */
+export function setAdRef(room: RoomLike, actor: Actor, body: unknown): { entry: string } {
+  const b = bodyOf(body, ['group', 'adRef'], AD_REF_EXAMPLE)
+  const id = stringField(b, 'group', AD_REF_EXAMPLE)
+  if (typeof b.adRef !== 'boolean') throw badRequest(`"adRef" must be true or false; expected ${AD_REF_EXAMPLE}`)
+  const adRef = b.adRef
+  return inTransaction(room, actor, (w) => {
+    const group = findOpenGroup(w, id)
+    const tr = EditorState.create({ schema: treatySchema, doc: w.doc }).tr.setNodeAttribute(group.pos, 'adRef', adRef)
+    write(w, tr.doc)
+    const what = `the group ${notation(group.alternatives)} in ${group.occurrence.location.text}`
+    const entry = appendAuditIn(w.ydoc, actor, {
+      action: 'ad-ref',
+      groups: [auditGroup(group)],
+      set: setOf(w.analysis, group)?.id ?? null,
+      detail: adRef ? `Marked ${what} ad referendum.` : `Withdrew the ad referendum mark of ${what}.`,
+    })
+    return { entry: entry.id }
+  })
+}
+
+const NORMALISE_EXAMPLE = '{"group": "g…"}'
+
+/**
+ * Applies the near-duplicate suggestion for a group (`{group}`): `[本议定书][协议]` becomes
+ * `本[议定书][协议]`, a member of the linked set it deviated from. The bracket element is kept
+ * (only its alternatives' text and the text around it change), so the group keeps its id.
+ */
+export function normalise(room: RoomLike, actor: Actor, body: unknown): { entry: string } {
+  const b = bodyOf(body, ['group'], NORMALISE_EXAMPLE)
+  const id = stringField(b, 'group', NORMALISE_EXAMPLE)
+  return inTransaction(room, actor, (w) => {
+    const group = findOpenGroup(w, id)
+    const nd = w.analysis.near.find((n) => n.members.includes(group.occurrence.id))
+    if (!nd) throw new BracketActionError(409, 'no-suggestion', `the group ${notation(group.alternatives)} in ${group.occurrence.location.text} is not a near-duplicate of a linked set; there is nothing to normalise`)
+    const target = nd.rewrite?.alternatives ?? nd.suggestion
+    const tr = EditorState.create({ schema: treatySchema, doc: w.doc }).tr
+    const end = group.pos + group.node.nodeSize
+    if (nd.rewrite?.suffix) tr.insertText(nd.rewrite.suffix, end)
+    const starts: number[] = []
+    group.node.forEach((_alt, offset) => starts.push(group.pos + 1 + offset))
+    for (let i = group.node.childCount - 1; i >= 0; i--) {
+      if (group.alternatives[i] === target[i]) continue
+      const alt = group.node.child(i)
+      let plain = true
+      alt.forEach((child) => (plain &&= child.isText))
+      if (!plain) {
+        throw new BracketActionError(422, 'cannot-normalise', `alternative ${i + 1} of the group in ${group.occurrence.location.text} holds a nested bracket or a note; change it to ${JSON.stringify(target[i])} by hand`)
+      }
+      tr.replaceWith(starts[i] + 1, starts[i] + 1 + alt.content.size, target[i] ? treatySchema.text(target[i]) : Fragment.empty)
+    }
+    if (nd.rewrite?.prefix) tr.insertText(nd.rewrite.prefix, group.pos)
+    write(w, tr.doc)
+    const suggestion = suggestionOf(nd)
+    const entry = appendAuditIn(w.ydoc, actor, {
+      action: 'normalise',
+      groups: [auditGroup(group)],
+      set: linkedSetId(nd.likely),
+      detail: `Normalised ${notation(group.alternatives)} in ${group.occurrence.location.text} to ${suggestion}, like the linked set ${nd.likely} (${nd.likelyCount} times).`,
+    })
+    return { entry: entry.id }
+  })
+}
