@@ -223,8 +223,10 @@ export class Room {
    */
   transact(actor: string, change: (doc: Y.Doc) => void): void {
     if (this.closed) throw new Error(`room ${this.id} is closed`)
-    this.options.logger.info('server change', { doc: this.id, actor })
+    const before = this.logCount
     this.doc.transact(() => change(this.doc), `server:${actor}`)
+    // Logged only when it changed something (an action refused half-way through changes nothing).
+    if (this.logCount !== before) this.options.logger.info('server change', { doc: this.id, actor })
   }
 
   /** Reads the treaty now (a copy; see readTreaty). Throws DocumentError when it no longer fits the schema. */
