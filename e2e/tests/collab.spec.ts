@@ -34,12 +34,12 @@ test('two delegates editing at once end with the same treaty', async ({ openTrea
   await expect(china.page.locator('.treaty .remote-cursor')).toContainText('Claire (France)')
 })
 
-test('reloading keeps the text', async ({ openTreaty, request }) => {
+test('reloading keeps the text', async ({ openTreaty, api }) => {
   const treaty = await openTreaty()
   await treaty.select('不得对本', { collapse: 'start' })
   await treaty.type('〔已保存〕')
   // The server has it once its JSON says so (it appends each update durably before answering).
-  await expect.poll(async () => (await (await request.get(`/api/documents/${treaty.docId}`)).text()).includes('〔已保存〕')).toBe(true)
+  await expect.poll(async () => (await (await api.get(`/api/documents/${treaty.docId}`)).text()).includes('〔已保存〕')).toBe(true)
   await treaty.page.reload()
   await treaty.ready()
   expect(await treaty.text()).toContain('〔已保存〕不得对本')

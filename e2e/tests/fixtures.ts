@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from '@playwright/test'
 
 /**
@@ -59,6 +60,8 @@ export class TreatyPage {
   readonly connection: Locator
   readonly toolbar: Locator
   readonly presence: Locator
+  /** The invitation token this person signed in with (set by openTreaty). */
+  token = ''
 
   constructor(
     readonly page: Page,
@@ -75,10 +78,17 @@ export class TreatyPage {
     await this.ready()
   }
 
-  /** Waits until the document has arrived and the text is editable. */
-  async ready(): Promise<void> {
+  /** Signs in with an invitation token (the /join link) and waits for the document. */
+  async join(token: string): Promise<void> {
+    await this.page.goto(`/join#token=${token}`)
+    await expect(this.page).toHaveURL(new RegExp(`/d/${this.docId}$`))
+    await this.ready()
+  }
+
+  /** Waits until the document has arrived (and, unless `readOnly`, the text is editable). */
+  async ready(options: { readOnly?: boolean } = {}): Promise<void> {
     await this.page.waitForFunction(() => !!window.__accord && document.querySelector('.paper')?.getAttribute('data-ready') === 'true')
-    await expect(this.page.locator('.treaty-editor')).toHaveAttribute('contenteditable', 'true')
+    await expect(this.page.locator('.treaty-editor')).toHaveAttribute('contenteditable', options.readOnly ? 'false' : 'true')
   }
 
   text(): Promise<string> {
@@ -125,51 +135,86 @@ export class TreatyPage {
 export interface CreatedDocument {
   id: string
   warnings: { line: number; column: number; code: string; message: string }[]
+  /** The first facilitator's token (when one was named). */
+  facilitator?: { token: string; link: string }
 }
 
+export type Role = 'facilitator' | 'delegation' | 'observer'
+
+/**
+ * The secretariat's token: the server writes the links it prints at start to
+ * ACCORD_DATA/start-links.json (see playwright.config.ts for the data directory).
+ */
+export function secretariatToken(): string {
+  const file = path.join(process.env.ACCORD_E2E_DATA!, 'start-links.json')
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { secretariat: { token: string } }
+  return stored.secretariat.token
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/** Creates a document as the secretariat, naming a first facilitator ("Chair"). */
 export async function createDocument(request: APIRequestContext, text: string): Promise<CreatedDocument> {
-  const res = await request.post('/api/documents', { data: text, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+  const res = await request.post('/api/documents?facilitator=Chair', { data: text, headers: { 'content-type': 'text/plain; charset=utf-8', ...bearer(secretariatToken()) } })
   expect(res.status(), await res.text()).toBe(201)
-  return (await res.json()) as CreatedDocument
+  const body = (await res.json()) as CreatedDocument & { facilitator: { token: string; link: string } }
+  return body
 }
 
-const COLORS = ['#1d4ed8', '#047857', '#7c3aed', '#b45309']
-let contextCount = 0
+/** Invites someone to a document (as the secretariat) and answers their token. */
+export async function inviteTo(request: APIRequestContext, docId: string, who: { role: Role; name: string; state?: string }): Promise<string> {
+  const res = await request.post(`/api/documents/${docId}/invitations`, { data: who, headers: bearer(secretariatToken()) })
+  expect(res.status(), await res.text()).toBe(201)
+  return ((await res.json()) as { token: string }).token
+}
 
-/** A fresh browser context for one delegate, with test hooks on and a name (and cursor colour) already given. */
-export async function delegateContext(browser: Browser, baseURL: string | undefined, name: string | null): Promise<BrowserContext> {
-  const color = COLORS[contextCount++ % COLORS.length]
+
+/** A fresh browser context for one person (its own storage, so its own sign-in), with the test hooks on. */
+export async function delegateContext(browser: Browser, baseURL: string | undefined): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } })
-  await context.addInitScript((user) => {
+  await context.addInitScript(() => {
     window.__accordTestHooks = true
-    if (user && !localStorage.getItem('accord.user')) localStorage.setItem('accord.user', JSON.stringify(user))
-  }, name ? { name, color } : null)
+  })
   return context
 }
 
 interface Fixtures {
   /** A fresh copy of the sample treaty, made through the API for this test. */
   docId: string
-  /** Opens `docId` (or another document) as a new delegate in its own browser context. */
-  openTreaty: (options?: { name?: string; docId?: string }) => Promise<TreatyPage>
+  /** The test's API client, signed in as the secretariat. */
+  api: APIRequestContext
+  /**
+   * Invites someone to `docId` (or another document) and opens it in their own browser context
+   * through the invitation link. Defaults: a facilitator named "Delegate N".
+   */
+  openTreaty: (options?: { name?: string; docId?: string; role?: Role; state?: string }) => Promise<TreatyPage>
 }
 
 export const test = base.extend<Fixtures>({
+  api: async ({ playwright, baseURL }, use) => {
+    const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: bearer(secretariatToken()) })
+    await use(api)
+    await api.dispose()
+  },
   docId: async ({ request }, use) => {
     const { id } = await createDocument(request, SAMPLE_TEXT)
     await use(id)
   },
-  openTreaty: async ({ browser, docId, baseURL }, use) => {
+  openTreaty: async ({ browser, docId, baseURL, request }, use) => {
     const contexts: BrowserContext[] = []
     let n = 0
-    await use(async ({ name, docId: id = docId } = {}) => {
-      const context = await delegateContext(browser, baseURL, name ?? `Delegate ${++n}`)
+    await use(async ({ name, docId: id = docId, role = 'facilitator', state } = {}) => {
+      const token = await inviteTo(request, id, { role, name: name ?? `Delegate ${++n}`, state: role === 'delegation' ? (state ?? 'FR') : undefined })
+      const context = await delegateContext(browser, baseURL)
       contexts.push(context)
       const network = new Network()
       await network.install(context)
       const page = await context.newPage()
       const treaty = new TreatyPage(page, network, id)
-      await treaty.goto()
+      treaty.token = token
+      await page.goto(`/join#token=${token}`)
+      await expect(page).toHaveURL(new RegExp(`/d/${id}$`))
+      await treaty.ready({ readOnly: role !== 'facilitator' })
       return treaty
     })
     await Promise.all(contexts.map((c) => c.close()))

@@ -1,4 +1,6 @@
-import { delegateContext, expect, test, TreatyPage, Network } from './fixtures'
+import fs from 'node:fs'
+import path from 'node:path'
+import { delegateContext, expect, test, TreatyPage, Network, secretariatToken } from './fixtures'
 
 const ARTICLES = ['第一条', '第二条', '第三条', '第四条', '第五条', '第六条']
 
@@ -15,15 +17,19 @@ test('the sample treaty shows six articles numbered 第一条 to 第六条', asy
   await expect(treaty.page.locator('.treaty .note')).toHaveCount(12)
 })
 
-test('a fresh server lists the sample treaty and opens it ready to edit', async ({ browser, baseURL }) => {
-  const context = await delegateContext(browser, baseURL, 'Observer')
+test('a fresh server lists the sample treaty to the secretariat and opens it ready to edit', async ({ browser, baseURL }) => {
+  // The links `npm start` prints are kept in the data directory; the sample is the first document.
+  const links = JSON.parse(fs.readFileSync(path.join(process.env.ACCORD_E2E_DATA!, 'start-links.json'), 'utf8')) as { sample: { docId: string } }
+  const context = await delegateContext(browser, baseURL)
   const network = new Network()
   await network.install(context)
   const page = await context.newPage()
-  await page.goto('/')
-  const link = page.getByRole('link', { name: /不扩散核武器条约/ }).first()
+  await page.goto(`/join#token=${secretariatToken()}`)
+  await expect(page).toHaveURL(/\/$/)
+  const link = page.locator(`[data-document-id="${links.sample.docId}"]`)
   await expect(link).toBeVisible()
-  const id = await link.getAttribute('data-document-id')
+  await expect(link).toContainText('不扩散核武器条约')
+  const id = links.sample.docId
   await link.click()
   await expect(page).toHaveURL(new RegExp(`/d/${id}$`))
   const treaty = new TreatyPage(page, network, id!)
