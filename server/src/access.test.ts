@@ -37,10 +37,15 @@ let otherDocId: string
 const tokens: Record<'secretariat' | 'facilitator' | 'delegation' | 'observer' | 'outsider', string> = {} as never
 const clients: TestClient[] = []
 const sockets: RawSocket[] = []
+/** Every line the server logged during these tests, at every level (tokens must never be among them). */
+const logged: string[] = []
+const capture = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+  logged.push(`${level} ${message} ${JSON.stringify(fields ?? {}, (_k, v) => (v instanceof Error ? v.message : v))}`)
+}
 
 beforeAll(async () => {
   dir = tempDir()
-  server = await startTestServer({ dataDir: dir })
+  server = await startTestServer({ dataDir: dir, logger: { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') } })
   base = `http://127.0.0.1:${server.port}`
   docId = (await server.documents.create(smallTreaty('Role Test Protocol', 3))).id
   otherDocId = (await server.documents.create(smallTreaty('Another Protocol', 1))).id
@@ -434,6 +439,18 @@ describe('the bracket workflow over HTTP: facilitators only, audited', () => {
     expect(bad.body.error.message).toMatch(/no longer open|reload/)
     const wrongType = await fetch(`${base}/api/documents/${sampleId}/resolutions`, { method: 'POST', headers: { authorization: `Bearer ${sampleTokens.facilitator}`, 'content-type': 'application/json' }, body: '{"group": ' })
     expect(wrongType.status).toBe(400)
+  })
+})
+
+describe('the log', () => {
+  test('says who was refused what, and never contains a token', async () => {
+    // Something to log: a refused request and a refused write.
+    await call('delegation', 'PATCH', `/api/documents/${docId}/settings`, { openDrafting: true })
+    expect(logged.some((line) => line.includes('refused a request') && line.includes('change the document settings'))).toBe(true)
+    expect(logged.length).toBeGreaterThan(10)
+    const all = logged.join('\n')
+    for (const token of Object.values(tokens)) expect(all).not.toContain(token)
+    expect(all).not.toMatch(/acc_[A-Za-z0-9_-]{43}/)
   })
 })
 
