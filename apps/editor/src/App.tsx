@@ -1,15 +1,13 @@
 import { DocumentsPage } from './components/DocumentsPage'
 import { EditorPage } from './components/EditorPage'
+import { JoinPage } from './components/JoinPage'
 import { I18nProvider } from './i18n/I18n'
 import { useRoute } from './route'
-import { UserProvider } from './UserContext'
 
 export function App() {
   return (
     <I18nProvider>
-      <UserProvider>
-        <Routes />
-      </UserProvider>
+      <Routes />
     </I18nProvider>
   )
 }
@@ -17,5 +15,6 @@ export function App() {
 function Routes() {
   const route = useRoute()
   // `key`: a different document is a fresh session, editor and undo history.
+  if (route.name === 'join') return <JoinPage token={route.token} />
   return route.name === 'document' ? <EditorPage key={route.id} docId={route.id} /> : <DocumentsPage />
 }

@@ -1,12 +1,15 @@
 import { useEffect, useState, type MouseEvent } from 'react'
 
 /**
- * Where the app is: `/` (the documents) or `/d/<id>` (one document) — the paths the server
- * answers with the app and prints at start. `#/d/<id>` is read too, for links made by hand.
+ * Where the app is: `/` (the documents), `/d/<id>` (one document) — the paths the server
+ * answers with the app and prints at start — or `/join#token=…` (an invitation link: the
+ * token travels in the fragment, which never reaches a server or its logs). `#/d/<id>` is
+ * read too, for links made by hand.
  */
-export type Route = { name: 'documents' } | { name: 'document'; id: string }
+export type Route = { name: 'documents' } | { name: 'document'; id: string } | { name: 'join'; token: string | null }
 
 export function parseRoute(loc: Pick<Location, 'hash' | 'pathname'>): Route {
+  if (/^\/join\/?$/.test(loc.pathname)) return { name: 'join', token: tokenInFragment(loc.hash) }
   const fromHash = /^#\/d\/([^/?#]+)/.exec(loc.hash)
   if (fromHash) return { name: 'document', id: decodeURIComponent(fromHash[1]) }
   const fromPath = /^\/d\/([^/?#]+)/.exec(loc.pathname)
@@ -14,19 +17,33 @@ export function parseRoute(loc: Pick<Location, 'hash' | 'pathname'>): Route {
   return { name: 'documents' }
 }
 
+/** The `token` parameter of a `#token=…` fragment (also `#…&token=…`), else null. */
+export function tokenInFragment(hash: string): string | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''))
+  const token = params.get('token')?.trim()
+  return token ? token : null
+}
+
 export function documentHref(id: string): string {
   return `/d/${encodeURIComponent(id)}`
 }
 
 export function hrefOf(route: Route): string {
-  return route.name === 'document' ? documentHref(route.id) : '/'
+  // A join route is never linked to with its token: the token stays out of the history.
+  return route.name === 'document' ? documentHref(route.id) : route.name === 'join' ? '/join' : '/'
 }
 
 const CHANGE = 'accord:navigate'
 
-export function navigate(route: Route): void {
-  window.history.pushState(null, '', hrefOf(route))
+export function navigate(route: Route, { replace = false }: { replace?: boolean } = {}): void {
+  if (replace) window.history.replaceState(null, '', hrefOf(route))
+  else window.history.pushState(null, '', hrefOf(route))
   window.dispatchEvent(new Event(CHANGE))
+}
+
+/** Takes the token out of the address bar (and the history entry) without leaving the page. */
+export function forgetFragment(): void {
+  window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search)
 }
 
 /** onClick for in-app links: a plain click navigates without reloading; modified clicks (new tab) behave as links do. */

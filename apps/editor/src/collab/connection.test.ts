@@ -82,7 +82,16 @@ describe('ConnectionMonitor', () => {
   it('reports a terminal close with its reason', () => {
     const { provider, monitor } = setup()
     provider.emit('closed', { code: 4404, reason: 'no such document' })
-    expect(monitor.getState()).toMatchObject({ phase: 'closed', closedReason: 'no such document' })
+    expect(monitor.getState()).toMatchObject({ phase: 'closed', closedReason: 'no such document', closedCode: 4404 })
+  })
+
+  it('tells a revocation (4403) apart', () => {
+    const { provider, monitor } = setup()
+    provider.connect()
+    provider.sync()
+    provider.drop()
+    provider.emit('closed', { code: 4403, reason: 'your invitation was revoked' })
+    expect(monitor.getState()).toMatchObject({ phase: 'closed', closedCode: 4403, closedReason: 'your invitation was revoked', everSynced: true })
   })
 
   it('notifies subscribers only on change', () => {

@@ -19,6 +19,8 @@ export interface ConnectionState {
   everSynced: boolean
   /** Why the server closed the connection for good (phase `closed`). */
   closedReason?: string
+  /** The close code then: 4403 means this person's access was revoked (or never given). */
+  closedCode?: number
 }
 
 /** The parts of y-websocket's WebsocketProvider this module reads. */
@@ -41,6 +43,7 @@ export class ConnectionMonitor {
   private readonly listeners = new Set<() => void>()
   private everConnected = false
   private closedReason: string | undefined
+  private closedCode: number | undefined
 
   constructor(
     private readonly provider: ProviderLike,
@@ -82,12 +85,12 @@ export class ConnectionMonitor {
     else if (p.wsconnected) phase = p.synced ? 'connected' : this.state.everSynced ? 'syncing' : 'connecting'
     else if (this.everConnected || p.wsUnsuccessfulReconnects > 0) phase = 'offline'
     else phase = 'connecting'
-    return { phase, pending, everSynced: this.state.everSynced || (p.wsconnected && p.synced), closedReason: phase === 'closed' ? this.closedReason : undefined }
+    return { phase, pending, everSynced: this.state.everSynced || (p.wsconnected && p.synced), closedReason: phase === 'closed' ? this.closedReason : undefined, closedCode: phase === 'closed' ? this.closedCode : undefined }
   }
 
   private set(next: ConnectionState): void {
     const s = this.state
-    if (s.phase === next.phase && s.pending === next.pending && s.everSynced === next.everSynced && s.closedReason === next.closedReason) return
+    if (s.phase === next.phase && s.pending === next.pending && s.everSynced === next.everSynced && s.closedReason === next.closedReason && s.closedCode === next.closedCode) return
     this.state = next
     for (const l of this.listeners) l()
   }
@@ -95,12 +98,13 @@ export class ConnectionMonitor {
   private readonly refresh = (): void => this.set(this.derive(this.state.pending))
 
   private readonly onSync = (synced: boolean): void => {
-    if (synced) this.closedReason = undefined
+    if (synced) this.closedReason = this.closedCode = undefined
     this.set(this.derive(synced ? 0 : this.state.pending))
   }
 
   private readonly onClosed = (event: { code: number; reason: string }): void => {
     this.closedReason = event.reason || `code ${event.code}`
+    this.closedCode = event.code
     this.refresh()
   }
 

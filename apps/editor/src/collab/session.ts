@@ -1,38 +1,76 @@
+import * as authProtocol from 'y-protocols/auth'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { collabUrl } from '../api'
-import type { UserIdentity } from '../settings'
+import { collabUrl, getTicket } from '../api'
+import type { Participant } from '../auth/tokens'
+import { colorFor } from '../settings'
 import { ConnectionMonitor } from './connection'
+import { shouldReconnect, TicketConnector } from './tickets'
 
 /** The Y.XmlFragment holding the treaty, in y-prosemirror's encoding: a public contract with the server and other tools. */
 export const TREATY_FRAGMENT = 'treaty'
+/** Written only by the server: `openDrafting` (boolean). */
+export const SETTINGS_MAP = 'settings'
+/** Written only by the server: the audit log, one entry per facilitator action (api.ts `AuditEntry`). */
+export const AUDIT_ARRAY = 'audit'
+
+/** y-protocols' auth message type: the server refused a write (permission denied) and says why. */
+export const MESSAGE_AUTH = 2
 
 /**
  * One open document: its Y.Doc, the websocket provider (stock y-websocket, room = document
- * id), awareness carrying this person's name and colour, and the connection monitor. The
- * session never writes content: the server seeds documents.
+ * id), awareness, the connection monitor, and the connector that fetches a ticket before
+ * every (re)connection. The session never writes content: the server seeds documents. The
+ * server also rewrites the awareness `user` field from the participant's record; the local
+ * copy set here is only what this tab shows of itself.
  */
 export interface CollabSession {
   docId: string
   ydoc: Y.Doc
   fragment: Y.XmlFragment
+  settings: Y.Map<unknown>
+  audit: Y.Array<unknown>
   provider: WebsocketProvider
   connection: ConnectionMonitor
   destroy(): void
 }
 
-export function openSession(docId: string, user: UserIdentity, url: string = collabUrl()): CollabSession {
+export interface SessionOptions {
+  /** Who this tab is (from `GET /api/me`): shown in its own presence chip. */
+  participant: Participant
+  /** Called with the server's reason when it refuses a write (an auth message). */
+  onPermissionDenied?: (reason: string) => void
+  url?: string
+  /** Injected for tests. */
+  fetchTicket?: () => Promise<string>
+}
+
+/** The awareness `user` field as the server writes it; the local one mirrors it for this tab. */
+export function awarenessUser(p: Participant): Record<string, unknown> {
+  return { name: p.name, color: colorFor(p.id), role: p.role, state: p.state, stateName: p.stateName, participant: p.id }
+}
+
+export function openSession(docId: string, options: SessionOptions): CollabSession {
   const ydoc = new Y.Doc()
-  const provider = new WebsocketProvider(url, docId, ydoc)
-  provider.awareness.setLocalStateField('user', { name: user.name, color: user.color })
+  const provider = new WebsocketProvider(options.url ?? collabUrl(), docId, ydoc, { connect: false, shouldReconnect, params: {} })
+  // y-websocket only logs a refusal (console.warn); the person should read it.
+  provider.messageHandlers[MESSAGE_AUTH] = (_encoder: unknown, decoder: Parameters<typeof authProtocol.readAuthMessage>[0]) => {
+    authProtocol.readAuthMessage(decoder, ydoc, (_doc, reason) => options.onPermissionDenied?.(reason))
+  }
+  provider.awareness.setLocalStateField('user', awarenessUser(options.participant))
   const connection = new ConnectionMonitor(provider, ydoc)
+  const connector = new TicketConnector(provider, options.fetchTicket ?? (() => getTicket(docId)))
+  connector.start()
   return {
     docId,
     ydoc,
     fragment: ydoc.getXmlFragment(TREATY_FRAGMENT),
+    settings: ydoc.getMap(SETTINGS_MAP),
+    audit: ydoc.getArray(AUDIT_ARRAY),
     provider,
     connection,
     destroy() {
+      connector.destroy()
       connection.destroy()
       provider.destroy()
       ydoc.destroy()

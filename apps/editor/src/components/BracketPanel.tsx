@@ -1,9 +1,8 @@
-import { useRef, useSyncExternalStore } from 'react'
+import { useRef, useState, useSyncExternalStore } from 'react'
 import type { Node as PMNode } from 'prosemirror-model'
-import type { Command } from 'prosemirror-state'
 import { formatVariantCount, summarizeBrackets, type BracketSummary, type NavigatorGroup, type NavigatorLinkedSet } from '../editor/bracketSummary'
 import type { EditorController } from '../editor/EditorController'
-import { chooseEverywhere, keepAlternative, selectGroup } from '../editor/navigatorCommands'
+import { selectGroup } from '../editor/navigatorCommands'
 import { useI18n } from '../i18n/I18n'
 
 /**
@@ -23,21 +22,48 @@ function useBracketSummary(controller: EditorController): { doc: PMNode | null; 
 /**
  * The bracket navigator: what is still open, the linked sets to resolve in one step (with the
  * near-duplicates a chair should look at), and every open group by article, each one a click
- * away in the text. Every button runs a bracket-engine command: one transaction, undoable.
+ * away in the text. Deciding — keep an alternative, choose across a linked set, mark ad ref,
+ * normalise a near-duplicate — is the facilitators' and goes through the server, which records
+ * it in the audit log; the result reaches every editor like any edit.
  */
-export function BracketPanel({ controller, onClose }: { controller: EditorController; onClose: () => void }) {
+export interface BracketActions {
+  onResolveGroup: (pos: number, choice: number | null) => Promise<unknown>
+  onResolveSet: (key: string, choose: string) => Promise<unknown>
+  onAdRef: (pos: number, adRef: boolean) => Promise<unknown>
+  onNormalise: (pos: number) => Promise<unknown>
+}
+
+export function BracketPanel({ controller, facilitator, onClose, ...actions }: { controller: EditorController; facilitator: boolean; onClose: () => void } & BracketActions) {
   const { t, lang } = useI18n()
   const { doc, summary } = useBracketSummary(controller)
-  const editable = useSyncExternalStore(controller.subscribe, () => !!controller.view?.editable)
+  const [busy, setBusy] = useState(false)
   // Positions in the list belong to the document it was made from; a click in the frame
   // after a change (before the list caught up) does nothing rather than hit another group.
-  const run = (command: Command) => controller.view?.state.doc === doc && controller.run(command)
-  const show = (pos: number) => run(selectGroup(pos))
+  const current = () => !!doc && controller.view?.state.doc === doc
+  const show = (pos: number) => {
+    const view = controller.view
+    if (!view || !current()) return
+    // Selection only: it works in a read-only text too.
+    selectGroup(pos)(view.state, view.dispatch)
+    view.focus()
+  }
+  const send = (action: () => Promise<unknown>) => {
+    if (!current() || busy) return
+    setBusy(true)
+    void action().finally(() => setBusy(false))
+  }
+  const act: ItemProps['act'] = {
+    resolveGroup: (pos, choice) => send(() => actions.onResolveGroup(pos, choice)),
+    resolveSet: (key, choose) => send(() => actions.onResolveSet(key, choose)),
+    adRef: (pos, on) => send(() => actions.onAdRef(pos, on)),
+    normalise: (pos) => send(() => actions.onNormalise(pos)),
+  }
   const alt = (text: string) => text || t('brackets.empty')
   const flagged = new Set(summary?.linkedSets.flatMap((set) => set.nearDuplicates.map((n) => n.key)))
+  const decide = facilitator
 
   return (
-    <aside className="bracket-panel" aria-label={t('brackets.label')} data-testid="bracket-panel">
+    <aside className="bracket-panel" aria-label={t('brackets.label')} data-testid="bracket-panel" aria-busy={busy}>
       <header className="bp-header">
         <h2>
           <span className="bp-mark" aria-hidden="true">
@@ -64,13 +90,14 @@ export function BracketPanel({ controller, onClose }: { controller: EditorContro
           </dl>
 
           {summary.openGroups + summary.placeholders === 0 && <p className="bp-none">{t('brackets.none')}</p>}
+          {!decide && summary.openGroups > 0 && <p className="bp-hint">{t('brackets.facilitatorsDecide')}</p>}
 
           {summary.linkedSets.length > 0 && (
             <section className="bp-section" aria-labelledby="bp-linked">
               <h3 id="bp-linked">{t('brackets.linkedSets')}</h3>
               <p className="bp-hint">{t('brackets.linkedSets.hint')}</p>
               {summary.linkedSets.map((set) => (
-                <LinkedSetCard key={set.key} set={set} editable={editable} run={run} onShow={show} alt={alt} />
+                <LinkedSetCard key={set.key} set={set} decide={decide} busy={busy} act={act} onShow={show} alt={alt} />
               ))}
             </section>
           )}
@@ -85,7 +112,7 @@ export function BracketPanel({ controller, onClose }: { controller: EditorContro
                   </h4>
                   <ul className="bp-groups">
                     {unit.groups.map((g) => (
-                      <GroupItem key={g.pos} group={g} flagged={flagged.has(g.key)} editable={editable} run={run} onShow={show} alt={alt} />
+                      <GroupItem key={g.pos} group={g} flagged={flagged.has(g.key)} decide={decide} busy={busy} act={act} onShow={show} alt={alt} />
                     ))}
                   </ul>
                 </div>
@@ -119,13 +146,22 @@ function VariantCount({ n, locale }: { n: bigint; locale: string }) {
 }
 
 interface ItemProps {
-  editable: boolean
-  run: (command: Command) => boolean
+  /** Whether this person decides (a facilitator): the buttons that change the text are shown only then. */
+  decide: boolean
+  busy: boolean
+  act: {
+    resolveGroup: (pos: number, choice: number | null) => void
+    resolveSet: (key: string, choose: string) => void
+    adRef: (pos: number, on: boolean) => void
+    normalise: (pos: number) => void
+  }
   onShow: (pos: number) => void
   alt: (text: string) => string
 }
 
-function LinkedSetCard({ set, editable, run, onShow, alt }: ItemProps & { set: NavigatorLinkedSet }) {
+const keepFocus = (e: { preventDefault: () => void }) => e.preventDefault()
+
+function LinkedSetCard({ set, decide, busy, act, onShow, alt }: ItemProps & { set: NavigatorLinkedSet }) {
   const { t } = useI18n()
   return (
     <div className="bp-set" data-testid="linked-set" data-count={set.count}>
@@ -139,21 +175,24 @@ function LinkedSetCard({ set, editable, run, onShow, alt }: ItemProps & { set: N
         </span>
         <span className="bp-times">× {set.count}</span>
       </div>
-      <div className="bp-choices">
-        {set.alternatives.map((a, i) => (
-          <button
-            key={i}
-            type="button"
-            className="bp-choose"
-            disabled={!editable}
-            title={t('brackets.chooseEverywhere.title', { text: alt(a), count: set.count })}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => run(chooseEverywhere(set.key, i))}
-          >
-            {t('brackets.chooseEverywhere', { text: alt(a), count: set.count })}
-          </button>
-        ))}
-      </div>
+      {decide && (
+        <div className="bp-choices">
+          {set.alternatives.map((a, i) => (
+            <button
+              key={i}
+              type="button"
+              className="bp-choose"
+              disabled={busy}
+              data-testid="choose-everywhere"
+              title={t('brackets.chooseEverywhere.title', { text: alt(a), count: set.count })}
+              onMouseDown={keepFocus}
+              onClick={() => act.resolveSet(set.key, a)}
+            >
+              {t('brackets.chooseEverywhere', { text: alt(a), count: set.count })}
+            </button>
+          ))}
+        </div>
+      )}
       {set.nearDuplicates.map((near) => (
         <div key={near.key} className="bp-near" role="note" data-testid="near-duplicate">
           <p className="bp-near-title">
@@ -167,9 +206,22 @@ function LinkedSetCard({ set, editable, run, onShow, alt }: ItemProps & { set: N
           <ul>
             {near.members.map((m) => (
               <li key={m.pos}>
-                <button type="button" className="bp-show" title={t('brackets.show.title')} onMouseDown={(e) => e.preventDefault()} onClick={() => onShow(m.pos)}>
+                <button type="button" className="bp-show" title={t('brackets.show.title')} onMouseDown={keepFocus} onClick={() => onShow(m.pos)}>
                   {t('brackets.show')}: {m.location}
                 </button>
+                {decide && near.suggestion && (
+                  <button
+                    type="button"
+                    className="bp-normalise"
+                    disabled={busy}
+                    data-testid="normalise"
+                    title={t('brackets.normalise.title', { suggestion: near.suggestion })}
+                    onMouseDown={keepFocus}
+                    onClick={() => act.normalise(m.pos)}
+                  >
+                    {t('brackets.normalise', { suggestion: near.suggestion })}
+                  </button>
+                )}
               </li>
             ))}
           </ul>
@@ -179,13 +231,25 @@ function LinkedSetCard({ set, editable, run, onShow, alt }: ItemProps & { set: N
   )
 }
 
-function GroupItem({ group, flagged, editable, run, onShow, alt }: ItemProps & { group: NavigatorGroup; flagged: boolean }) {
+function GroupItem({ group, flagged, decide, busy, act, onShow, alt }: ItemProps & { group: NavigatorGroup; flagged: boolean }) {
   const { t } = useI18n()
+  const droppable = group.alternatives.length === 1 || group.alternatives.includes('')
   return (
-    <li className="bp-group" data-testid={group.placeholder ? 'placeholder' : 'open-group'} data-depth={group.depth} style={{ marginInlineStart: `${(group.depth - 1) * 1.25}em` }}>
-      <button type="button" className="bp-locate" title={t('brackets.show.title')} onMouseDown={(e) => e.preventDefault()} onClick={() => onShow(group.pos)}>
+    <li
+      className="bp-group"
+      data-testid={group.placeholder ? 'placeholder' : 'open-group'}
+      data-depth={group.depth}
+      data-ad-ref={group.adRef}
+      style={{ marginInlineStart: `${(group.depth - 1) * 1.25}em` }}
+    >
+      <button type="button" className="bp-locate" title={t('brackets.show.title')} onMouseDown={keepFocus} onClick={() => onShow(group.pos)}>
         <span className="bp-location">{group.location}</span>
         <span className="bp-notation">{group.notation}</span>
+        {group.adRef && (
+          <span className="bp-adref" data-testid="ad-ref-tag">
+            {t('brackets.adRef.tag')}
+          </span>
+        )}
         {flagged && (
           <span className="bp-flag" data-testid="near-duplicate-flag">
             <span className="bp-warn-icon" aria-hidden="true">
@@ -198,31 +262,42 @@ function GroupItem({ group, flagged, editable, run, onShow, alt }: ItemProps & {
       {group.placeholder ? (
         <p className="bp-hint">{t('brackets.placeholder')}</p>
       ) : (
-        <div className="bp-actions">
-          {group.alternatives.map((a, i) => (
+        decide && (
+          <div className="bp-actions">
+            {group.alternatives.map((a, i) => (
+              <button
+                key={i}
+                type="button"
+                className="bp-keep"
+                disabled={busy}
+                data-testid="keep-alternative"
+                data-index={i}
+                title={t('brackets.keep.title')}
+                onMouseDown={keepFocus}
+                onClick={() => act.resolveGroup(group.pos, i)}
+              >
+                {t('brackets.keep', { text: alt(a) })}
+              </button>
+            ))}
+            {droppable && (
+              <button type="button" className="bp-drop" disabled={busy} data-testid="drop-group" title={t('brackets.drop.title')} onMouseDown={keepFocus} onClick={() => act.resolveGroup(group.pos, null)}>
+                {t('brackets.drop')}
+              </button>
+            )}
             <button
-              key={i}
               type="button"
-              className="bp-keep"
-              disabled={!editable}
-              title={t('brackets.keep.title')}
-              onMouseDown={(e) => e.preventDefault()}
-              onClick={() => run(keepAlternative(group.pos, i))}
+              className="bp-adref-toggle"
+              disabled={busy}
+              aria-pressed={group.adRef}
+              data-testid="ad-ref-toggle"
+              title={t('brackets.adRef.title')}
+              onMouseDown={keepFocus}
+              onClick={() => act.adRef(group.pos, !group.adRef)}
             >
-              {t('brackets.keep', { text: alt(a) })}
+              {t('brackets.adRef')}
             </button>
-          ))}
-          <button
-            type="button"
-            className="bp-drop"
-            disabled={!editable}
-            title={t('brackets.drop.title')}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => run(keepAlternative(group.pos, null))}
-          >
-            {t('brackets.drop')}
-          </button>
-        </div>
+          </div>
+        )
       )}
     </li>
   )

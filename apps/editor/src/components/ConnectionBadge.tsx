@@ -21,11 +21,12 @@ export function ConnectionBadge({ monitor }: { monitor: ConnectionMonitor }) {
       text = state.pending === 0 ? t('connection.offline') : state.pending === 1 ? t('connection.pendingOne') : t('connection.pending', { count: state.pending })
       break
     case 'closed':
-      text = t('connection.closed', { reason: state.closedReason ?? '' })
+      // 4403: revoked, or not a participant of this document (any more).
+      text = state.closedCode === 4403 ? t('connection.revoked', { reason: state.closedReason ?? '' }) : t('connection.closed', { reason: state.closedReason ?? '' })
       break
   }
   return (
-    <div className="connection" data-phase={state.phase} data-pending={state.pending} role="status" aria-live="polite" title={t('connection.hint')}>
+    <div className="connection" data-phase={state.phase} data-pending={state.pending} data-close-code={state.closedCode ?? ''} data-testid="connection" role="status" aria-live="polite" title={t('connection.hint')}>
       <span className="connection-dot" aria-hidden="true" />
       <span className="connection-text">{text}</span>
     </div>

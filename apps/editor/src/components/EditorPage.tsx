@@ -1,41 +1,139 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { ApiError } from '../api'
+import { loadAccess, type AccessState, type DocumentAccess } from '../auth/access'
+import { canEditBrackets, canEditText, isFacilitator } from '../auth/roles'
 import { openSession, type CollabSession } from '../collab/session'
+import { openDraftingOf, useShared } from '../collab/shared'
 import { BRACKET_PANEL_KEY, matchesKey } from '../editor/actions'
+import { bracketKeyOf } from '../editor/bracketKeys'
+import { adjacentGroup, currentGroup, selectGroupTr } from '../editor/bracketNav'
+import { BracketWorkflow } from '../editor/bracketWorkflow'
 import { EditorController } from '../editor/EditorController'
 import { useI18n } from '../i18n/I18n'
+import type { Translate } from '../i18n/catalogue'
+import { Notices } from '../notices'
 import { followLink } from '../route'
-import { loadBracketPanel, saveBracketPanel, type UserIdentity } from '../settings'
-import { useUser } from '../UserContext'
+import { loadBracketPanel, saveBracketPanel } from '../settings'
 import { AppBar } from './AppBar'
+import { AuditPanel } from './AuditPanel'
 import { BracketPanel } from './BracketPanel'
 import { ConnectionBadge } from './ConnectionBadge'
 import { ExportDialog } from './ExportDialog'
 import { HelpPopover } from './HelpPopover'
-import { NamePrompt } from './NamePrompt'
+import { NoticeStack } from './NoticeStack'
+import { OpenDraftingSwitch } from './OpenDraftingSwitch'
+import { ParticipantsDialog } from './ParticipantsDialog'
 import { PresenceList } from './PresenceList'
+import { PreviewDialog } from './PreviewDialog'
+import { RoleBadge } from './RoleBadge'
 import { Toolbar } from './Toolbar'
 import { TreatyEditor } from './TreatyEditor'
 
-/** One document open for editing. Asks the person's name first, once per browser. */
+/**
+ * One document. First: which of this browser's tokens opens it, and who the server says that
+ * is (`GET /api/me`); without one, the page says that an invitation link is needed.
+ */
 export function EditorPage({ docId }: { docId: string }) {
-  const { user, setName } = useUser()
-  if (!user) {
-    return (
-      <div className="page">
-        <AppBar />
-        <NamePrompt onSave={setName} />
-      </div>
-    )
-  }
-  return <OpenDocument docId={docId} user={user} onRename={setName} />
+  const [state, setState] = useState<AccessState>({ status: 'loading' })
+  const [attempt, setAttempt] = useState(0)
+  useEffect(() => {
+    let live = true
+    setState({ status: 'loading' })
+    void loadAccess(docId).then((s) => live && setState(s))
+    return () => {
+      live = false
+    }
+  }, [docId, attempt])
+  if (state.status === 'ready') return <OpenDocument docId={docId} access={state.access} />
+  return <NoAccess state={state} onRetry={() => setAttempt((n) => n + 1)} />
 }
 
-function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIdentity; onRename: (name: string) => void }) {
+function NoAccess({ state, onRetry }: { state: Exclude<AccessState, { status: 'ready' }>; onRetry: () => void }) {
   const { t } = useI18n()
+  return (
+    <div className="page">
+      <AppBar>
+        <a className="back" href="/" onClick={followLink({ name: 'documents' })}>
+          <span aria-hidden="true">←</span> {t('editor.back')}
+        </a>
+      </AppBar>
+      <main className="documents">
+        <section className="card" data-testid="no-access" data-status={state.status}>
+          {state.status === 'loading' && <p className="muted">{t('editor.loading')}</p>}
+          {state.status === 'no-token' && (
+            <p className="error" role="alert">
+              {t('access.noToken')}
+            </p>
+          )}
+          {state.status === 'rejected' && (
+            <p className="error" role="alert">
+              {t('access.rejected', { message: state.message })}
+            </p>
+          )}
+          {state.status === 'not-found' && (
+            <p className="error" role="alert">
+              {t('access.notFound')}
+            </p>
+          )}
+          {state.status === 'failed' && (
+            <p className="error" role="alert">
+              {t('access.failed', { message: state.message })}{' '}
+              <button type="button" className="link" onClick={onRetry}>
+                {t('documents.retry')}
+              </button>
+            </p>
+          )}
+        </section>
+      </main>
+    </div>
+  )
+}
+
+/** The server's message of a failed action, or the editor's own (the text changed under it). */
+export function errorText(t: Translate, e: unknown): string {
+  if (e instanceof ApiError && e.status === 0) return t('error.network')
+  return (e as Error).message || String(e)
+}
+
+function OpenDocument({ docId, access }: { docId: string; access: DocumentAccess }) {
+  const { t } = useI18n()
+  const tRef = useRef(t)
+  tRef.current = t
+  const notices = useMemo(() => new Notices(), [])
   const [session, setSession] = useState<CollabSession | null>(null)
-  const [renaming, setRenaming] = useState(false)
-  const [exporting, setExporting] = useState(false)
+
+  // One session per document page: the role and the language do not reconnect.
+  useEffect(() => {
+    const s = openSession(docId, {
+      participant: access.participant,
+      onPermissionDenied: (reason) => notices.show('denied', tRef.current('notice.denied', { reason })),
+    })
+    setSession(s)
+    return () => {
+      s.destroy()
+      setSession(null)
+      notices.clear()
+    }
+  }, [docId])
+
+  if (!session) return null
+  return <DocumentView docId={docId} access={access} session={session} notices={notices} />
+}
+
+function DocumentView({ docId, access, session, notices }: { docId: string; access: DocumentAccess; session: CollabSession; notices: Notices }) {
+  const { t } = useI18n()
   const controller = useMemo(() => new EditorController(), [])
+  const workflow = useMemo(() => new BracketWorkflow({ docId, fragment: session.fragment, doc: () => controller.view?.state.doc ?? null }), [docId, session, controller])
+  const openDrafting = useShared(session.settings, openDraftingOf)
+  const role = access.role
+  const facilitator = isFacilitator(role)
+  const canEdit = canEditText(role, openDrafting)
+  const structureAllowed = canEditBrackets(role)
+
+  const [exporting, setExporting] = useState(false)
+  const [participants, setParticipants] = useState(false)
+  const [preview, setPreview] = useState(false)
+  const [auditOpen, setAuditOpen] = useState(false)
   const [bracketPanel, setBracketPanel] = useState(loadBracketPanel)
   const toggleBracketPanel = useCallback(() => {
     setBracketPanel((open) => {
@@ -43,31 +141,105 @@ function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIden
       return !open
     })
   }, [])
-  // The navigator's shortcut works wherever the focus is: the chair may be in the panel itself.
+
+  /** Runs a server action: its error is shown with the server's message; success may offer an Undo. */
+  const act = useCallback(
+    async <R,>(action: () => Promise<R>, done?: (result: R) => void): Promise<R | null> => {
+      try {
+        const result = await action()
+        done?.(result)
+        return result
+      } catch (e) {
+        notices.show('error', t('notice.failed', { message: errorText(t, e) }))
+        return null
+      }
+    },
+    [notices, t],
+  )
+
+  // The "Undo" notice of each resolution, so that reopening it another way (audit log, keys) takes the notice away.
+  const undoNotices = useRef(new Map<string, number>())
+  const reopen = useCallback(
+    (entry: string) =>
+      act(
+        () => workflow.reopen(entry),
+        (r) => {
+          const undo = undoNotices.current.get(entry)
+          if (undo !== undefined) notices.dismiss(undo)
+          const text = r.missing ? t('notice.reopenedMissing', { count: r.reopened, missing: r.missing }) : r.reopened === 1 ? t('notice.reopenedOne') : t('notice.reopened', { count: r.reopened })
+          notices.show('info', text)
+        },
+      ),
+    [act, workflow, notices, t],
+  )
+
+  const afterResolution = useCallback(
+    (r: { resolved: number; entry: string }) => {
+      const id = notices.show('info', r.resolved === 1 ? t('notice.resolvedOne') : t('notice.resolved', { count: r.resolved }), {
+        action: { label: t('notice.undo'), run: () => void reopen(r.entry), testId: 'undo-resolution' },
+      })
+      undoNotices.current.set(r.entry, id)
+    },
+    [notices, t, reopen],
+  )
+
+  const resolveGroup = useCallback((pos: number, choice: number | null) => act(() => workflow.resolveGroup(pos, choice), afterResolution), [act, workflow, afterResolution])
+  const resolveSet = useCallback((key: string, choose: string) => act(() => workflow.resolveSet(key, choose), afterResolution), [act, workflow, afterResolution])
+  const setAdRef = useCallback(
+    (pos: number, on: boolean) => act(() => workflow.setAdRef(pos, on), () => notices.show('info', on ? t('notice.adRef') : t('notice.adRefCleared'))),
+    [act, workflow, notices, t],
+  )
+  const normalise = useCallback((pos: number) => act(() => workflow.normalise(pos), () => notices.show('info', t('notice.normalised'))), [act, workflow, notices, t])
+
+  // Page-wide keys: the navigator, and the bracket workflow (moving for everyone, deciding for facilitators).
+  const keys = useRef({ facilitator, resolveGroup, setAdRef, reopen })
+  keys.current = { facilitator, resolveGroup, setAdRef, reopen }
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (matchesKey(e, BRACKET_PANEL_KEY)) {
         e.preventDefault()
         toggleBracketPanel()
+        return
       }
+      const key = bracketKeyOf(e)
+      const view = controller.view
+      if (!key || !view) return
+      // Typing in a form field (the invitation dialog) keeps its keys.
+      const target = e.target as HTMLElement | null
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT')) return
+      const k = keys.current
+      if (key.kind === 'next' || key.kind === 'previous') {
+        e.preventDefault()
+        const pos = adjacentGroup(view.state, key.kind === 'next' ? 1 : -1)
+        const tr = pos === null ? null : selectGroupTr(view.state, pos)
+        if (tr) {
+          view.dispatch(tr)
+          view.focus()
+        } else notices.show('info', t('notice.noBrackets'))
+        return
+      }
+      if (!k.facilitator) return
+      e.preventDefault()
+      if (key.kind === 'reopenLast') {
+        if (workflow.lastResolution) void k.reopen(workflow.lastResolution)
+        else notices.show('info', t('notice.nothingToReopen'))
+        return
+      }
+      const group = currentGroup(view.state)
+      if (!group) {
+        notices.show('info', t('notice.noCurrentGroup'))
+        return
+      }
+      if (key.kind === 'choose') void k.resolveGroup(group.pos, key.index)
+      else if (key.kind === 'drop') void k.resolveGroup(group.pos, null)
+      else if (key.kind === 'adRef') void k.setAdRef(group.pos, group.node.attrs.adRef !== true)
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [toggleBracketPanel])
+  }, [toggleBracketPanel, controller, workflow, notices, t])
 
-  // The session lives as long as the page shows this document: a new name only updates
-  // awareness (below), it does not reconnect, so `user` is deliberately not a dependency.
-  useEffect(() => {
-    const s = openSession(docId, user)
-    setSession(s)
-    return () => {
-      s.destroy()
-      setSession(null)
-    }
-  }, [docId])
-  useEffect(() => {
-    session?.provider.awareness.setLocalStateField('user', { name: user.name, color: user.color })
-  }, [session, user])
+  const onStructureBlocked = useCallback(() => notices.show('denied', t('notice.structureBlocked')), [notices, t])
+  const hooks = useMemo(() => ({ access, workflow }), [access, workflow])
 
   const title = useSyncExternalStore(controller.subscribe, () => titleOf(controller))
   useEffect(() => {
@@ -75,19 +247,22 @@ function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIden
   }, [title, t])
 
   return (
-    <div className="page editor-page">
+    <div className="page editor-page" data-role={role}>
       <AppBar
         tools={
-          session && (
-            <>
-              <PresenceList awareness={session.provider.awareness} onRename={() => setRenaming(true)} />
-              <ConnectionBadge monitor={session.connection} />
-              <button type="button" className="export-button" title={t('export.button.title')} onClick={() => setExporting(true)}>
-                {t('export.button')}
-              </button>
-              <HelpPopover />
-            </>
-          )
+          <>
+            <RoleBadge access={access} />
+            <PresenceList awareness={session.provider.awareness} />
+            <OpenDraftingSwitch docId={docId} on={openDrafting} facilitator={facilitator} onError={(e) => notices.show('error', t('notice.failed', { message: errorText(t, e) }))} />
+            <ConnectionBadge monitor={session.connection} />
+            <button type="button" className="participants-button" onClick={() => setParticipants(true)} data-testid="participants-button" title={t('participants.button.title')}>
+              {t('participants.button')}
+            </button>
+            <button type="button" className="export-button" title={t('export.button.title')} onClick={() => setExporting(true)}>
+              {t('export.button')}
+            </button>
+            <HelpPopover />
+          </>
         }
       >
         <a className="back" href="/" onClick={followLink({ name: 'documents' })}>
@@ -97,22 +272,39 @@ function OpenDocument({ docId, user, onRename }: { docId: string; user: UserIden
           {title}
         </span>
       </AppBar>
-      <Toolbar controller={controller} bracketPanel={bracketPanel} onToggleBracketPanel={toggleBracketPanel} />
+      <Toolbar
+        controller={controller}
+        role={role}
+        bracketPanel={bracketPanel}
+        onToggleBracketPanel={toggleBracketPanel}
+        auditPanel={auditOpen}
+        onToggleAuditPanel={() => setAuditOpen((o) => !o)}
+        onPreview={() => setPreview(true)}
+        readOnlyNote={canEdit ? null : role === 'observer' ? t('readOnly.observer') : t('readOnly.delegation')}
+      />
       <div className="editor-body">
-        {session && <TreatyEditor session={session} controller={controller} />}
-        {session && bracketPanel && <BracketPanel controller={controller} onClose={toggleBracketPanel} />}
+        <TreatyEditor session={session} controller={controller} canEdit={canEdit} structureAllowed={structureAllowed} onStructureBlocked={onStructureBlocked} hooks={hooks} />
+        {(bracketPanel || auditOpen) && (
+          <div className="side-panels">
+            {bracketPanel && (
+              <BracketPanel
+                controller={controller}
+                facilitator={facilitator}
+                onClose={toggleBracketPanel}
+                onResolveGroup={resolveGroup}
+                onResolveSet={resolveSet}
+                onAdRef={setAdRef}
+                onNormalise={normalise}
+              />
+            )}
+            {auditOpen && <AuditPanel session={session} facilitator={facilitator} onReopen={reopen} onClose={() => setAuditOpen(false)} />}
+          </div>
+        )}
       </div>
+      <NoticeStack notices={notices} />
       {exporting && <ExportDialog docId={docId} controller={controller} onClose={() => setExporting(false)} />}
-      {renaming && (
-        <NamePrompt
-          initial={user.name}
-          onSave={(name) => {
-            onRename(name)
-            setRenaming(false)
-          }}
-          onCancel={() => setRenaming(false)}
-        />
-      )}
+      {participants && <ParticipantsDialog docId={docId} access={access} openDrafting={openDrafting} onClose={() => setParticipants(false)} />}
+      {preview && <PreviewDialog controller={controller} onClose={() => setPreview(false)} />}
     </div>
   )
 }

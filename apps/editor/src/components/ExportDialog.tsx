@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Selection, TextSelection } from 'prosemirror-state'
 import { openItems, type OpenItem } from '@accord/treaty-io'
 import { commandMeta } from '@accord/commands'
+import { fetchExport } from '../api'
 import type { EditorController } from '../editor/EditorController'
 import { useI18n } from '../i18n/I18n'
 import type { MessageKey } from '../i18n/catalogue'
@@ -53,7 +54,7 @@ export function ExportDialog({ docId, controller, onClose }: { docId: string; co
     }
     setBusy(true)
     try {
-      const res = await fetch(`/api/documents/${encodeURIComponent(docId)}/export?format=${format}&mode=${mode}`)
+      const res = await fetchExport(docId, format, mode)
       if (res.status === 409) {
         // Someone bracketed something since this browser last heard: the server's list wins.
         const body = (await res.json().catch(() => null)) as { error?: { open?: Shown[] } } | null

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { ACTIONS, displayKeys, HELP_KEY, OTHER_SHORTCUTS } from '../editor/actions'
+import { AD_REF_KEY, DROP_KEY, NEXT_BRACKET_KEY, PREVIOUS_BRACKET_KEY, REOPEN_LAST_KEY } from '../editor/bracketKeys'
 import { useI18n } from '../i18n/I18n'
 
 /** The keyboard shortcuts and what the marks in the text mean. Opens with its button or Ctrl+/ (⌘/). */
@@ -30,6 +31,14 @@ export function HelpPopover() {
   const rows = [
     ...ACTIONS.map((a) => ({ keys: a.keys.map((k) => displayKeys(k)), help: a.help })),
     ...OTHER_SHORTCUTS.map((s) => ({ keys: [displayKeys(s.keys)], help: s.help })),
+  ]
+  // The bracket workflow: moving is for everyone, deciding for facilitators (the server checks).
+  const bracketRows = [
+    { keys: [displayKeys(NEXT_BRACKET_KEY), displayKeys(PREVIOUS_BRACKET_KEY)], help: 'help.nextBracket' as const },
+    { keys: [`${displayKeys('Alt-1')}…9`], help: 'help.chooseAlternative' as const },
+    { keys: [displayKeys(DROP_KEY)], help: 'help.dropGroup' as const },
+    { keys: [displayKeys(AD_REF_KEY)], help: 'help.adRef' as const },
+    { keys: [displayKeys(REOPEN_LAST_KEY)], help: 'help.reopenLast' as const },
   ]
 
   return (
@@ -62,6 +71,24 @@ export function HelpPopover() {
               ))}
             </tbody>
           </table>
+          <h3>{t('help.bracketKeys')}</h3>
+          <table className="shortcuts" data-testid="help-bracket-keys">
+            <tbody>
+              {bracketRows.map((r) => (
+                <tr key={r.help}>
+                  <td className="keys">
+                    {r.keys.map((k, i) => (
+                      <span key={k}>
+                        {i > 0 && ' / '}
+                        <kbd>{k}</kbd>
+                      </span>
+                    ))}
+                  </td>
+                  <td>{t(r.help)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
           <h3>{t('help.legend')}</h3>
           <dl className="legend treaty-marks">
             <dt>
@@ -77,6 +104,12 @@ export function HelpPopover() {
               </span>
             </dt>
             <dd>{t('help.legend.alternatives')}</dd>
+            <dt>
+              <span className="bracket" data-ad-ref="true">
+                <span className="alternative">shall</span>
+              </span>
+            </dt>
+            <dd>{t('help.legend.adRef')}</dd>
             <dt>
               <span className="note">(摘自…)</span>
             </dt>

@@ -1,4 +1,6 @@
 import { Fragment, useSyncExternalStore } from 'react'
+import type { Role } from '../auth/tokens'
+import { offersAction } from '../auth/roles'
 import { ACTIONS, BRACKET_PANEL_KEY, displayKeys, type EditorAction } from '../editor/actions'
 import type { EditorController } from '../editor/EditorController'
 import { useI18n } from '../i18n/I18n'
@@ -17,15 +19,35 @@ const ICONS: Record<string, string> = {
 /**
  * The editing toolbar. A button is enabled when its command's dry run says it applies at the
  * cursor; the enabled set is one string, so React re-renders only when it changes, not on
- * every keystroke.
+ * every keystroke. Bracket-structure actions are offered to facilitators only; a read-only
+ * text says why it is read-only.
  */
-export function Toolbar({ controller, bracketPanel, onToggleBracketPanel }: { controller: EditorController; bracketPanel: boolean; onToggleBracketPanel: () => void }) {
+export function Toolbar({
+  controller,
+  role,
+  bracketPanel,
+  onToggleBracketPanel,
+  auditPanel,
+  onToggleAuditPanel,
+  onPreview,
+  readOnlyNote,
+}: {
+  controller: EditorController
+  role: Role
+  bracketPanel: boolean
+  onToggleBracketPanel: () => void
+  auditPanel: boolean
+  onToggleAuditPanel: () => void
+  onPreview: () => void
+  readOnlyNote: string | null
+}) {
   const { t } = useI18n()
-  const enabled = useSyncExternalStore(controller.subscribe, () => ACTIONS.map((a) => (controller.can(a.command) ? '1' : '0')).join(''))
+  const actions = ACTIONS.filter((a) => offersAction(role, a.id))
+  const enabled = useSyncExternalStore(controller.subscribe, () => actions.map((a) => (controller.can(a.command) ? '1' : '0')).join(''))
   let group: EditorAction['group'] | null = null
   return (
     <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
-      {ACTIONS.map((action, i) => {
+      {actions.map((action, i) => {
         const separator = group !== null && group !== action.group
         group = action.group
         const keys = displayKeys(action.keys[0])
@@ -67,6 +89,17 @@ export function Toolbar({ controller, bracketPanel, onToggleBracketPanel }: { co
         </span>
         <span className="tool-label">{t('toolbar.brackets')}</span>
       </button>
+      <button type="button" className="tool tool-audit" data-action="auditPanel" data-testid="audit-button" aria-pressed={auditPanel} title={t('toolbar.audit.title')} onMouseDown={(e) => e.preventDefault()} onClick={onToggleAuditPanel}>
+        <span className="tool-label">{t('toolbar.audit')}</span>
+      </button>
+      <button type="button" className="tool tool-preview" data-action="preview" data-testid="preview-button" title={t('toolbar.preview.title')} onClick={onPreview}>
+        <span className="tool-label">{t('toolbar.preview')}</span>
+      </button>
+      {readOnlyNote && (
+        <span className="read-only-note" data-testid="read-only-note" role="note">
+          {readOnlyNote}
+        </span>
+      )}
     </div>
   )
 }

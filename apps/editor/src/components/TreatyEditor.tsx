@@ -2,24 +2,49 @@ import { useEffect, useRef, useSyncExternalStore } from 'react'
 import type { CollabSession } from '../collab/session'
 import { createTreatyEditor } from '../editor/createEditor'
 import type { EditorController } from '../editor/EditorController'
-import { installTestHooks } from '../editor/testHooks'
+import { installTestHooks, type TestHookExtras } from '../editor/testHooks'
 import { useI18n } from '../i18n/I18n'
 
 /**
  * The treaty on its page. The text becomes editable once the document has arrived from the
- * server the first time; after that it stays editable through disconnections.
+ * server the first time, and only for those who may edit it (`canEdit`: the role, and for a
+ * delegation the open-drafting switch, which can change at any moment); after that it stays
+ * editable through disconnections. Changes to the bracket structure are kept to those who may
+ * make them (`structureAllowed`).
  */
-export function TreatyEditor({ session, controller }: { session: CollabSession; controller: EditorController }) {
+export function TreatyEditor({
+  session,
+  controller,
+  canEdit,
+  structureAllowed,
+  onStructureBlocked,
+  hooks,
+}: {
+  session: CollabSession
+  controller: EditorController
+  canEdit: boolean
+  structureAllowed: boolean
+  onStructureBlocked: () => void
+  hooks: TestHookExtras
+}) {
   const { t } = useI18n()
   const mount = useRef<HTMLDivElement>(null)
   const connection = useSyncExternalStore(session.connection.subscribe, session.connection.getState)
   const ready = useRef(connection.everSynced)
   ready.current = connection.everSynced
+  const may = useRef({ canEdit, structureAllowed, onStructureBlocked, hooks })
+  may.current = { canEdit, structureAllowed, onStructureBlocked, hooks }
+  const editable = () => ready.current && may.current.canEdit
   const label = t('editor.label')
 
   useEffect(() => {
-    const view = createTreatyEditor(mount.current!, session, controller, { editable: () => ready.current, label })
-    const uninstall = installTestHooks(view, session)
+    const view = createTreatyEditor(mount.current!, session, controller, {
+      editable,
+      label,
+      structureAllowed: () => may.current.structureAllowed,
+      onStructureBlocked: () => may.current.onStructureBlocked(),
+    })
+    const uninstall = installTestHooks(view, session, () => may.current.hooks)
     controller.notify()
     return () => {
       uninstall()
@@ -33,16 +58,16 @@ export function TreatyEditor({ session, controller }: { session: CollabSession; 
   useEffect(() => {
     const view = controller.view
     if (!view) return
-    view.setProps({ editable: () => ready.current, attributes: { 'aria-label': label, spellcheck: 'false', class: 'treaty-editor' } })
+    view.setProps({ editable, attributes: { 'aria-label': label, spellcheck: 'false', class: 'treaty-editor', 'data-editable': String(editable()) } })
     controller.notify()
-  }, [connection.everSynced, label, controller])
+  }, [connection.everSynced, canEdit, label, controller])
 
   return (
     <main className="paper-wrap">
       <div className="paper" data-ready={connection.everSynced}>
         {!connection.everSynced && (
           <p className="paper-loading muted" role="status">
-            {connection.phase === 'closed' ? t('editor.notFound', { reason: connection.closedReason ?? '' }) : t('editor.loading')}
+            {connection.phase === 'closed' ? (connection.closedCode === 4403 ? t('editor.revoked', { reason: connection.closedReason ?? '' }) : t('editor.notFound', { reason: connection.closedReason ?? '' })) : t('editor.loading')}
           </p>
         )}
         <div ref={mount} className="paper-text" />

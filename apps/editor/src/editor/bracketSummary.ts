@@ -18,6 +18,8 @@ export interface NavigatorGroup {
   depth: number
   /** The linked-set key of the group. */
   key: string
+  /** Agreed ad referendum (the facilitator marked it; still open). */
+  adRef: boolean
 }
 
 /** Open groups of one article (or "Preamble", "Title", "Annex I, Article 1" …), in document order. */
@@ -31,6 +33,8 @@ export interface NavigatorNearDuplicate {
   key: string
   alternatives: string[]
   reason: string
+  /** The mechanical rewrite into the set (`本[议定书][协议]`), when there is one: what "normalise" writes. */
+  suggestion?: string
   /** Where its occurrences are: position and location. */
   members: { pos: number; location: string }[]
 }
@@ -68,6 +72,7 @@ export function summarizeBrackets(doc: PMNode): BracketSummary {
     placeholder: !!g.group.placeholder,
     depth: g.depth,
     key: g.key,
+    adRef: doc.nodeAt(g.pos)?.attrs.adRef === true,
   }))
   const linkedSets: NavigatorLinkedSet[] = stats.linkedSets.map((set) => ({
     key: set.key,
@@ -79,6 +84,7 @@ export function summarizeBrackets(doc: PMNode): BracketSummary {
         key: n.key,
         alternatives: n.alternatives,
         reason: n.reason,
+        suggestion: n.rewrite ? `${n.rewrite.prefix}${n.likelyAlternatives.map((a) => `[${a}]`).join('')}${n.rewrite.suffix}` : undefined,
         members: n.members.flatMap((id) => {
           const g = byPos.get(id)
           return g ? [{ pos: g.pos, location: g.location.text }] : []

@@ -9,6 +9,7 @@ import { remoteCursor } from './cursor'
 import type { EditorController } from './EditorController'
 import { treatyKeymaps } from './keymap'
 import { numberingPlugin } from './numberingPlugin'
+import { structureGuard } from './structureGuard'
 import { yUndoPluginKey } from './pluginKeys'
 
 /**
@@ -23,6 +24,10 @@ export interface TreatyEditorOptions {
   editable: () => boolean
   /** A label for assistive technology: "Treaty text". */
   label: string
+  /** Whether this person may change the bracket structure (facilitators); default yes. */
+  structureAllowed?: () => boolean
+  /** Called when a change to the bracket structure was refused here (see structureGuard). */
+  onStructureBlocked?: () => void
 }
 
 /**
@@ -39,6 +44,7 @@ export function createTreatyEditor(place: HTMLElement, session: CollabSession, c
       ...treatyKeymaps(),
       boundaryPlugin(),
       numberingPlugin(),
+      structureGuard(options.structureAllowed ?? (() => true), options.onStructureBlocked ?? (() => {})),
     ],
   })
   const view: EditorView = new EditorView(place, {

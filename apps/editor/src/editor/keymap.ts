@@ -42,6 +42,10 @@ export function treatyKeymaps(): Plugin[] {
   bindings['Shift-Backspace'] = backspace
   bindings['Delete'] = del
   bindings['Mod-Delete'] = del
+  // Alt+↑/↓ move between open brackets (a page-wide shortcut, see bracketKeys); the base
+  // keymap's joinUp/joinDown must never run on treaty structure.
+  bindings['Alt-ArrowUp'] = swallow
+  bindings['Alt-ArrowDown'] = swallow
   bindings['ArrowLeft'] = crossInlineBoundary(-1)
   bindings['ArrowRight'] = crossInlineBoundary(1)
   return [keymap(bindings), keymap(baseKeymap)]

@@ -1,24 +1,15 @@
 import { commandMeta } from '@accord/commands'
-import { resolveBracket, resolveLinkedSet } from '@accord/bracket-variants/prosemirror'
 import { Selection, TextSelection, type Command } from 'prosemirror-state'
 
-/**
- * Names a bracket-engine command's transaction, so that the editor makes it one undo step of
- * its own (see `createEditor`), like the toolbar's commands.
+/*
+ * Resolving is not a local command any more: the facilitator's decisions go through the server
+ * (bracketWorkflow.ts), which records them in the audit log. What stays local is showing.
  */
-function named(name: string, command: Command): Command {
-  return (state, dispatch, view) => command(state, dispatch && ((tr) => dispatch(tr.setMeta(commandMeta, name))), view)
-}
-
-/** Keeps alternative `choice` of the group at `pos`, or drops the group (`null`). */
-export const keepAlternative = (pos: number, choice: number | null): Command => named('resolveBracket', resolveBracket(pos, choice))
-
-/** Chooses alternative `index` in every group of the linked set `key`. */
-export const chooseEverywhere = (key: string, index: number): Command => named('resolveLinkedSet', (state, dispatch, view) => resolveLinkedSet(key, index)(state, dispatch && ((tr) => dispatch(tr.scrollIntoView())), view))
 
 /**
  * Selects the bracket group (or placeholder) at `pos` and scrolls it into view: what a click
- * on it in the navigator does. False when nothing inline is there any more.
+ * on it in the navigator does. False when nothing inline is there any more. Selection only, so
+ * it works in a read-only text.
  */
 export const selectGroup =
   (pos: number): Command =>

@@ -1,8 +1,19 @@
 import { numberTreaty } from '@accord/schema'
 import { TextSelection } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
+import { bracketIds } from '@accord/collab'
+import type { AuditEntry } from '../api'
+import type { DocumentAccess } from '../auth/access'
+import { auditEntriesOf, openDraftingOf } from '../collab/shared'
 import type { CollabSession } from '../collab/session'
+import type { BracketWorkflow } from './bracketWorkflow'
 import { numberingKey } from './pluginKeys'
+
+/** What the page adds to the hooks: who this is and the bracket workflow. */
+export interface TestHookExtras {
+  access: DocumentAccess
+  workflow: BracketWorkflow
+}
 
 /**
  * What end-to-end tests read instead of scraping HTML: the view, the Y.Doc and the provider,
@@ -26,6 +37,22 @@ export interface AccordTestHooks {
    * editor; `collapse` puts the cursor before or after it instead. False when not found.
    */
   select(text: string, options?: { occurrence?: number; collapse?: 'start' | 'end' }): boolean
+  /** This person's effective role in the document (`facilitator`, `delegation`, `observer`). */
+  role(): string
+  /** The participant record the server confirmed (name, State, id). */
+  participant(): DocumentAccess['participant']
+  /** Whether the text accepts typing now (role, open drafting, first sync). */
+  editable(): boolean
+  /** The server-written `settings.openDrafting`. */
+  openDrafting(): boolean
+  /** The server-written audit log, oldest first. */
+  audit(): AuditEntry[]
+  /** Group ids (as the API names them) of the open brackets, in document order, with their text. */
+  groups(): { id: string; pos: number; text: string; adRef: boolean }[]
+  /** The audit entry of the last resolution made from this tab (what Undo / Mod+Alt+Z reopens). */
+  lastResolution(): string | null
+  /** The connection phase the badge shows (`connected`, `closed`, …) and the close code. */
+  connection(): { phase: string; closedCode?: number; closedReason?: string }
 }
 
 declare global {
@@ -39,9 +66,26 @@ export function testHooksEnabled(): boolean {
   return import.meta.env.DEV || window.__accordTestHooks === true
 }
 
-export function installTestHooks(view: EditorView, session: CollabSession): () => void {
+export function installTestHooks(view: EditorView, session: CollabSession, extras: () => TestHookExtras): () => void {
   if (!testHooksEnabled()) return () => {}
   const hooks: AccordTestHooks = {
+    role: () => extras().access.role,
+    participant: () => extras().access.participant,
+    editable: () => view.editable,
+    openDrafting: () => openDraftingOf(session.settings),
+    audit: () => auditEntriesOf(session.audit),
+    groups: () => {
+      const ids = bracketIds(session.fragment, view.state.doc)
+      return [...ids].map(([pos, id]) => {
+        const node = view.state.doc.nodeAt(pos)!
+        return { id, pos, text: node.textContent, adRef: node.attrs.adRef === true }
+      })
+    },
+    lastResolution: () => extras().workflow.lastResolution,
+    connection: () => {
+      const s = session.connection.getState()
+      return { phase: s.phase, closedCode: s.closedCode, closedReason: s.closedReason }
+    },
     view,
     session,
     labels: () => numberTreaty(view.state.doc).map((u) => u.label),
