@@ -24,9 +24,9 @@ async function openPanel(treaty: TreatyPage) {
   return panel
 }
 
-test('the bracket navigator lists the sample’s groups and resolves the linked set for every delegate, undoably', async ({ openTreaty }) => {
+test('the bracket navigator lists the sample’s groups and resolves the linked set for every delegate; reopening undoes it', async ({ openTreaty }) => {
   const chair = await openTreaty({ name: 'Chair' })
-  const delegate = await openTreaty({ name: 'Delegate of China' })
+  const delegate = await openTreaty({ name: 'Delegation of China', role: 'delegation', state: 'CN' })
   const { page } = chair
   const panel = await openPanel(chair)
 
@@ -71,15 +71,17 @@ test('the bracket navigator lists the sample’s groups and resolves the linked 
   expect(await groups(page)).toEqual([])
   await expect.poll(() => groups(delegate.page), { timeout: 5_000 }).toEqual([])
 
-  // Ctrl+Z brings back the last group, then the linked set, for everybody.
-  await page.locator('.treaty-editor').focus()
-  await chair.press('Control+z')
+  // A resolution is undone by reopening it on the server: the notice's Undo brings back the last
+  // group, Ctrl+Alt+Z (reopen your last resolution) the linked set, for everybody.
+  await page.getByTestId('undo-resolution').last().click()
   await expect(panel.getByTestId('open-group')).toHaveCount(1)
   expect(await groups(page)).toEqual(['[本议定书][协议]'])
   await expect.poll(() => groups(delegate.page), { timeout: 5_000 }).toEqual(['[本议定书][协议]'])
-  await chair.press('Control+z')
+  await page.locator('.treaty-editor').focus()
+  await chair.press('Control+Alt+z')
   await expect(panel.getByTestId('open-group')).toHaveCount(20)
   await expect.poll(async () => (await groups(delegate.page)).length, { timeout: 5_000 }).toBe(20)
+  expect(await delegate.text()).toBe(await chair.text())
 })
 
 test('the navigator opens with Ctrl+Shift+K, stays open across reloads, and a group’s entry selects it', async ({ openTreaty }) => {

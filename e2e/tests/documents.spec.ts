@@ -60,8 +60,9 @@ test('a document opened without an invitation says how to get in; the invitation
   const treaty = new TreatyPage(page, new Network(), docId)
   await expect(page).toHaveURL(new RegExp(`/d/${docId}$`))
   await treaty.ready({ readOnly: true })
-  await expect(treaty.presence).toContainText('Amina Odhiambo')
-  await expect(treaty.presence).toContainText('Kenya')
+  // Who this person is comes from the invitation, not from anything typed in the browser.
+  await expect(page.getByTestId('my-role')).toContainText('Amina Odhiambo')
+  await expect(page.getByTestId('my-role')).toHaveAttribute('data-state', 'KE')
   await context.close()
 })
 
@@ -70,7 +71,8 @@ test('a revoked or made-up invitation link says it is no longer valid', async ({
   const page = await context.newPage()
   await page.goto(`/join#token=acc_${'A'.repeat(43)}`)
   await expect(page.getByTestId('join-rejected')).toBeVisible()
-  await expect(page.getByTestId('join-rejected')).toContainText('no longer valid')
+  await expect(page.getByTestId('join-rejected')).toContainText('does not work')
+  await expect(page.getByTestId('join-rejected')).toContainText('ask the facilitator for a new one')
   await context.close()
 })
 

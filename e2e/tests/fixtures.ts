@@ -35,9 +35,10 @@ export class Network {
         this.open.delete(ws)
         void server.close().catch(() => {})
       })
-      server.onClose(() => {
+      // The server's close code and reason reach the page (4403 revoked, 4404 unknown document…).
+      server.onClose((code, reason) => {
         this.open.delete(ws)
-        void ws.close().catch(() => {})
+        void ws.close({ code, reason }).catch(() => {})
       })
     })
   }

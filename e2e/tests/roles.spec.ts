@@ -116,8 +116,11 @@ test('an observer reads along; a revoked delegation is cut off at once', async (
   const participants = (await (await api.get(`/api/documents/${chair.docId}/participants`)).json()) as { participants: { id: string; name: string }[] }
   const target = participants.participants.find((p) => p.name === 'Delegation of Kenya')!
   await chair.page.getByTestId('participants-button').click()
-  chair.page.once('dialog', (d) => void d.accept())
-  await chair.page.locator(`[data-participant-id="${target.id}"]`).getByTestId('revoke').click()
+  const row = chair.page.locator(`[data-participant-id="${target.id}"]`)
+  await expect(row).toHaveAttribute('data-online', 'true')
+  await row.getByTestId('revoke').click()
+  await chair.page.getByTestId('revoke-confirm').click()
   await kenya.expectPhase('closed')
+  await expect(row).toHaveAttribute('data-revoked', 'true')
   await expect(kenya.page.getByText(/revoked/).first()).toBeVisible()
 })

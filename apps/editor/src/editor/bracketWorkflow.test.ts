@@ -44,6 +44,21 @@ describe('BracketWorkflow', () => {
     expect(workflow.lastResolution).toBe('a_1')
   })
 
+  it('reopen last walks back through this tab\'s resolutions, newest first', async () => {
+    const { workflow, calls, positions } = setup()
+    await workflow.resolveSet('[议定书][协议]', '议定书')
+    const first = workflow.lastResolution
+    await workflow.resolveGroup(positions[1], null)
+    const second = workflow.lastResolution
+    expect(second).not.toBe(first)
+    await workflow.reopenLast()
+    expect(calls.at(-1)).toEqual(['reopen', 'd1', second])
+    expect(workflow.lastResolution).toBe(first)
+    await workflow.reopenLast()
+    expect(calls.at(-1)).toEqual(['reopen', 'd1', first])
+    expect(workflow.lastResolution).toBeNull()
+  })
+
   it('drops a single bracket with "" and refuses to drop a choice of several', async () => {
     const { workflow, calls, positions } = setup()
     await workflow.resolveGroup(positions[1], null)

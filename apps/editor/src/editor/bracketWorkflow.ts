@@ -54,8 +54,13 @@ export interface Resolved {
 }
 
 export class BracketWorkflow {
-  /** The audit entry of the last resolution made from this tab: what "reopen last" reopens. */
-  lastResolution: string | null = null
+  /** Resolutions made from this tab and not reopened, oldest first: "reopen last" walks back through them. */
+  private readonly resolutions: string[] = []
+
+  /** The audit entry of the last resolution made from this tab and not reopened yet: what "reopen last" reopens. */
+  get lastResolution(): string | null {
+    return this.resolutions.at(-1) ?? null
+  }
   private readonly api: WorkflowApi
 
   constructor(private readonly deps: WorkflowDeps) {
@@ -96,20 +101,21 @@ export class BracketWorkflow {
       choose = alternatives[choice]
     }
     const result = await this.api.resolve(this.deps.docId, { group: this.groupId(pos), choose })
-    this.lastResolution = result.entry
+    this.resolutions.push(result.entry)
     return result
   }
 
   /** Chooses `choose` (an alternative's text) in every group of the linked set whose key is `key`. */
   async resolveSet(key: string, choose: string): Promise<Resolved> {
     const result = await this.api.resolve(this.deps.docId, { set: linkedSetId(key), choose })
-    this.lastResolution = result.entry
+    this.resolutions.push(result.entry)
     return result
   }
 
   async reopen(entry: string): Promise<{ reopened: number; missing: number; entry: string }> {
     const result = await this.api.reopen(this.deps.docId, entry)
-    if (this.lastResolution === entry) this.lastResolution = null
+    const index = this.resolutions.indexOf(entry)
+    if (index >= 0) this.resolutions.splice(index, 1)
     return result
   }
 
