@@ -442,6 +442,50 @@ describe('the bracket workflow over HTTP: facilitators only, audited', () => {
   })
 })
 
+describe('revisions over HTTP', () => {
+  test('a facilitator saves Rev.1; everyone lists, reads, exports and compares; only a facilitator restores', async () => {
+    const id = (await server.documents.create(importText(sampleTreatyText()).doc)).id
+    const chair = invite(server, id, 'facilitator', { name: 'Chair' }).token
+    const china = invite(server, id, 'delegation', { name: 'China', state: 'CN' }).token
+    const as = async (token: string | null, method: string, pathname: string, body?: unknown) => {
+      const headers: Record<string, string> = {}
+      if (token) headers.authorization = `Bearer ${token}`
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      const res = await fetch(base + pathname, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      const text = await res.text()
+      return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text }
+    }
+    expect((await as(china, 'POST', `/api/documents/${id}/revisions`, {})).status).toBe(403)
+    const set = (await as(chair, 'GET', `/api/documents/${id}/brackets`)).body.sets[0]
+    expect((await as(chair, 'POST', `/api/documents/${id}/resolutions`, { set: set.id, choose: '协议' })).body.resolved).toBe(19)
+    const saved = await as(chair, 'POST', `/api/documents/${id}/revisions`, {})
+    expect(saved.status).toBe(201)
+    expect(saved.body.revision.name).toBe('Rev.1')
+    expect((await as(chair, 'POST', `/api/documents/${id}/revisions`, { name: 'rev.1' })).status).toBe(409)
+
+    const list = (await as(china, 'GET', `/api/documents/${id}/revisions`)).body.revisions
+    expect(list.map((r: { name: string }) => r.name)).toEqual(['Initial text', 'Rev.1'])
+    const compared = await as(china, 'GET', `/api/documents/${id}/compare?from=initial&to=Rev.1`)
+    expect(compared.status).toBe(200)
+    expect(compared.body.comparison.summary).toMatchObject({ bracketsResolved: 19, bracketsOpened: 0, articlesAdded: 0, articlesRemoved: 0 })
+    expect((await as(china, 'GET', `/api/documents/${id}/compare`)).status).toBe(400)
+    expect((await as(china, 'GET', `/api/documents/${id}/compare?from=r_nosuch`)).status).toBe(404)
+
+    const exported = await as(china, 'GET', `/api/documents/${id}/revisions/${saved.body.revision.id}/export?format=text`)
+    expect(exported.status).toBe(200)
+    expect(exported.body).not.toContain('[议定书][协议]')
+    const initial = await as(china, 'GET', `/api/documents/${id}/revisions/initial/export?format=text`)
+    expect(initial.body).toContain('[议定书][协议]')
+
+    expect((await as(china, 'POST', `/api/documents/${id}/revisions/initial/restore`)).status).toBe(403)
+    const restored = await as(chair, 'POST', `/api/documents/${id}/revisions/initial/restore`)
+    expect(restored.status).toBe(200)
+    expect((await as(china, 'GET', `/api/documents/${id}/brackets`)).body.groups).toHaveLength(20)
+    const actions = (await as(china, 'GET', `/api/documents/${id}/audit`)).body.entries.map((e: { action: string }) => e.action)
+    expect(actions).toEqual(expect.arrayContaining(['resolve', 'revision', 'restore']))
+  })
+})
+
 describe('the log', () => {
   test('says who was refused what, and never contains a token', async () => {
     // Something to log: a refused request and a refused write.

@@ -29,7 +29,23 @@ export interface Actor {
   state: string | null
 }
 
-export type AuditAction = 'resolve' | 'reopen' | 'ad-ref' | 'normalise' | 'settings' | 'invite' | 'revoke'
+export type AuditAction =
+  | 'resolve'
+  | 'reopen'
+  | 'ad-ref'
+  | 'normalise'
+  | 'settings'
+  | 'invite'
+  | 'revoke'
+  | 'amendment-propose'
+  | 'amendment-update'
+  | 'amendment-withdraw'
+  | 'amendment-cosponsor'
+  | 'amendment-accept'
+  | 'amendment-reject'
+  | 'amendment-bracket'
+  | 'revision'
+  | 'restore'
 
 /** A bracket group an entry is about, as it was when the entry was written. */
 export interface AuditGroup {
@@ -82,6 +98,8 @@ export interface PublicAuditEntry {
   detail: string
   /** The `reopen` entry that undid this resolution, or null. */
   reopenedBy: string | null
+  /** For an `amendment-*` entry only: the amendment's id (`m_…`). Absent on other entries. */
+  amendment?: string
 }
 
 /** An entry as stored, with what the server keeps for itself. */
@@ -101,6 +119,8 @@ export interface AuditFields {
   detail: string
   reopens?: string | null
   anchors?: GroupAnchor[] | null
+  /** The amendment an `amendment-*` entry is about. */
+  amendment?: string
 }
 
 type StoredEntry = Omit<AuditEntry, 'seq' | 'reopenedBy'>
@@ -132,6 +152,7 @@ export function appendAuditIn(doc: Y.Doc, actor: Actor, fields: AuditFields): Au
     detail: fields.detail,
     reopens: fields.reopens ?? null,
     anchors: fields.anchors ?? null,
+    ...(fields.amendment ? { amendment: fields.amendment } : {}),
   }
   log.push([stored])
   return { ...stored, seq: log.length, reopenedBy: null }
@@ -182,8 +203,8 @@ export function readAudit(doc: Y.Doc): AuditEntry[] {
 
 /** The entry as the API answers it: the fields of docs/API.md, nothing private. */
 export function publicEntry(entry: AuditEntry): PublicAuditEntry {
-  const { id, seq, time, actor, action, groups, choice, set, detail, reopenedBy } = entry
-  return { id, seq, time, actor, action, groups, choice, set, detail, reopenedBy }
+  const { id, seq, time, actor, action, groups, choice, set, detail, reopenedBy, amendment } = entry
+  return { id, seq, time, actor, action, groups, choice, set, detail, reopenedBy, ...(amendment ? { amendment } : {}) }
 }
 
 /** Base64 of a Y relative position, for storing it in an entry. */

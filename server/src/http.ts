@@ -12,6 +12,7 @@ import type { Logger } from './log'
 import { InvitationError, viewOf, type DocumentRole, type Participant } from './participants'
 import { appendAudit, appendAuditIn, publicEntry, readAudit, type Actor } from './audit'
 import { BracketActionError, listBrackets, normalise, reopen, resolve, setAdRef } from './brackets'
+import { compareRevisions, listRevisions, restoreRevision, revisionDoc, revisionInfo, RevisionError, saveRevision, type RevisionStore } from './revisions'
 import { SETTINGS_MAP } from './Room'
 import type { Rooms } from './Rooms'
 import { serveStatic } from './static'
@@ -35,6 +36,7 @@ export interface ApiDeps {
   documents: Documents
   rooms: Rooms
   access: Access
+  revisions: RevisionStore
   config: Pick<ServerConfig, 'distDir' | 'maxBodyBytes' | 'documentPath'>
   logger: Logger
   /** Live figures for /api/health. */
@@ -176,7 +178,7 @@ async function exportAs(doc: PMNode, format: Format, mode: ExportMode) {
 
 /** The JSON API and the editor's static files, as one request handler. Nothing a client sends escapes it as an exception. */
 export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { documents, config, logger, access, rooms } = deps
+  const { documents, config, logger, access, rooms, revisions } = deps
 
   /**
    * The caller's role in a document, checked against what the action needs. A document the
@@ -207,13 +209,13 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
 
   const actorOf = (caller: Participant): Actor => ({ participant: caller.id, name: caller.name, role: caller.role, state: caller.state })
 
-  /** Runs a bracket action on the document's room, turning its refusals into API errors. */
-  async function bracketAction<T>(id: string, run: (room: Awaited<ReturnType<typeof openRoom>>) => T): Promise<T> {
+  /** Runs an action on the document's room (brackets, revisions, amendments), turning its refusals into API errors. */
+  async function roomAction<T>(id: string, run: (room: Awaited<ReturnType<typeof openRoom>>) => T): Promise<T> {
     const room = await openRoom(id)
     try {
       return run(room)
     } catch (error) {
-      if (error instanceof BracketActionError) throw new HttpError(error.status, error.code, error.message)
+      if (error instanceof BracketActionError || error instanceof RevisionError) throw new HttpError(error.status, error.code, error.message)
       if (error instanceof DocumentError) throw new HttpError(500, 'invalid-document', error.message)
       throw error
     }
@@ -248,6 +250,35 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
     }
     if (!doc) throw new HttpError(404, 'not-found', `there is no document with id ${JSON.stringify(id)}`)
     return { doc, record }
+  }
+
+  function exportOptions(url: URL): { format: Format; mode: ExportMode } {
+    const format = (url.searchParams.get('format') ?? 'text') as Format
+    const mode = (url.searchParams.get('mode') ?? 'negotiating') as ExportMode
+    if (!FORMATS.includes(format)) throw new HttpError(400, 'bad-format', `format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`)
+    if (!EXPORT_MODES.includes(mode)) throw new HttpError(400, 'bad-mode', `mode must be one of ${EXPORT_MODES.join(', ')} (got ${JSON.stringify(mode)})`)
+    return { format, mode }
+  }
+
+  /** Writes an export (or the 409 listing what is still open, for a clean one). */
+  async function sendExport(res: ServerResponse, doc: PMNode, title: string, format: Format, mode: ExportMode): Promise<void> {
+    const result = await exportAs(doc, format, mode)
+    if (!result.ok) {
+      const n = result.open.length
+      throw new HttpError(
+        409,
+        'open-brackets',
+        `the clean text cannot be exported while ${n} ${n === 1 ? 'item is' : 'items are'} still open (first: ${result.open[0].location}, ${result.open[0].text}); resolve them, or export with mode=negotiating`,
+        { open: result.open.map(({ kind, location, text }) => ({ kind, location, text })) },
+      )
+    }
+    res.writeHead(200, {
+      'content-type': result.contentType,
+      'content-length': typeof result.content === 'string' ? Buffer.byteLength(result.content) : result.content.byteLength,
+      'content-disposition': contentDisposition(title, result.extension, typeof result.content === 'string' ? 'inline' : 'attachment'),
+      'cache-control': 'no-store',
+    })
+    res.end(result.content)
   }
 
   const routes: Route[] = [
@@ -418,7 +449,7 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
       methods: {
         GET: async (_req, res, [id], _url, caller) => {
           await authorize(caller, id)
-          sendJSON(res, 200, await bracketAction(id, (room) => listBrackets(room)))
+          sendJSON(res, 200, await roomAction(id, (room) => listBrackets(room)))
         },
       },
     },
@@ -446,7 +477,7 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
           POST: async (req, res, [id], _url, caller) => {
             await authorize(caller, id, { role: 'facilitator', action })
             const body = await readJsonObject(req, config.maxBodyBytes)
-            const result = await bracketAction(id, (room) => run(room, actorOf(caller), body))
+            const result = await roomAction(id, (room) => run(room, actorOf(caller), body))
             logger.info(name, { doc: id, participant: caller.id, ...result })
             sendJSON(res, status, result)
           },
@@ -458,28 +489,73 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
       methods: {
         GET: async (_req, res, [id], url, caller) => {
           await authorize(caller, id)
-          const format = (url.searchParams.get('format') ?? 'text') as Format
-          const mode = (url.searchParams.get('mode') ?? 'negotiating') as ExportMode
-          if (!FORMATS.includes(format)) throw new HttpError(400, 'bad-format', `format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`)
-          if (!EXPORT_MODES.includes(mode)) throw new HttpError(400, 'bad-mode', `mode must be one of ${EXPORT_MODES.join(', ')} (got ${JSON.stringify(mode)})`)
+          const { format, mode } = exportOptions(url)
           const { doc, record } = await readDocument(id)
-          const result = await exportAs(doc, format, mode)
-          if (!result.ok) {
-            const n = result.open.length
-            throw new HttpError(
-              409,
-              'open-brackets',
-              `the clean text cannot be exported while ${n} ${n === 1 ? 'item is' : 'items are'} still open (first: ${result.open[0].location}, ${result.open[0].text}); resolve them, or export with mode=negotiating`,
-              { open: result.open.map(({ kind, location, text }) => ({ kind, location, text })) },
-            )
-          }
-          res.writeHead(200, {
-            'content-type': result.contentType,
-            'content-length': typeof result.content === 'string' ? Buffer.byteLength(result.content) : result.content.byteLength,
-            'content-disposition': contentDisposition(record.title, result.extension, typeof result.content === 'string' ? 'inline' : 'attachment'),
-            'cache-control': 'no-store',
-          })
-          res.end(result.content)
+          await sendExport(res, doc, record.title, format, mode)
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/revisions$/,
+      methods: {
+        GET: async (_req, res, [id], _url, caller) => {
+          await authorize(caller, id)
+          // The room is opened so that the initial text is recorded as revision 0 on first use.
+          await openRoom(id)
+          sendJSON(res, 200, await roomAction(id, () => listRevisions(revisions, id)))
+        },
+        POST: async (req, res, [id], _url, caller) => {
+          await authorize(caller, id, { role: 'facilitator', action: 'save revisions' })
+          const body = await readJsonObject(req, config.maxBodyBytes)
+          const result = await roomAction(id, (room) => saveRevision(revisions, room, actorOf(caller), body))
+          logger.info('revision saved', { doc: id, participant: caller.id, revision: result.revision.id, name: result.revision.name })
+          sendJSON(res, 201, result)
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/revisions\/([^/]+)$/,
+      methods: {
+        GET: async (_req, res, [id, rid], _url, caller) => {
+          await authorize(caller, id)
+          const doc = await roomAction(id, () => revisionDoc(revisions, id, rid))
+          sendJSON(res, 200, { revision: revisionInfo(revisions, id, rid), ...toTreatyFile(doc) })
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/revisions\/([^/]+)\/export$/,
+      methods: {
+        GET: async (_req, res, [id, rid], url, caller) => {
+          const { record } = await authorize(caller, id)
+          const { format, mode } = exportOptions(url)
+          const doc = await roomAction(id, () => revisionDoc(revisions, id, rid))
+          const info = revisionInfo(revisions, id, rid)
+          await sendExport(res, doc, `${record.title} (${info.name})`, format, mode)
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/revisions\/([^/]+)\/restore$/,
+      methods: {
+        POST: async (req, res, [id, rid], _url, caller) => {
+          await authorize(caller, id, { role: 'facilitator', action: 'restore revisions' })
+          await readBody(req, 4096)
+          const result = await roomAction(id, (room) => restoreRevision(revisions, room, actorOf(caller), rid))
+          logger.info('revision restored', { doc: id, participant: caller.id, revision: rid })
+          sendJSON(res, 200, result)
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/compare$/,
+      methods: {
+        GET: async (_req, res, [id], url, caller) => {
+          await authorize(caller, id)
+          const from = url.searchParams.get('from')
+          const to = url.searchParams.get('to') ?? 'current'
+          if (!from) throw new HttpError(400, 'bad-request', 'say what to compare: ?from=REVISION (an id, a name such as Rev.1, or initial)&to=REVISION|current')
+          sendJSON(res, 200, await roomAction(id, (room) => compareRevisions(revisions, room, from, to)))
         },
       },
     },

@@ -11,6 +11,7 @@ import { Documents } from './Documents'
 import { createRequestHandler } from './http'
 import { createLogger, silentLogger } from './log'
 import { ParticipantStore } from './participants'
+import { RevisionStore } from './revisions'
 import { Rooms } from './Rooms'
 import { DATABASE_FILE, SqliteStorage } from './SqliteStorage'
 import { attachTransport } from './transport'
@@ -49,6 +50,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
 
   let port = 0
   const access = new Access(new ParticipantStore(storage.database), { publicUrl: () => config.publicUrl ?? `http://localhost:${port}` })
+  // Before any document is created: it keeps every document's initial text (revision 0).
+  const revisions = new RevisionStore(storage.database)
 
   let sampleId: string | undefined
   try {
@@ -64,6 +67,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     documents,
     rooms,
     access,
+    revisions,
     config,
     logger,
     stats: () => ({

@@ -1,0 +1,362 @@
+import { treatySchema } from '@accord/schema'
+import { importText } from '@accord/treaty-io'
+import { sampleTreatyText } from '@accord/treaty-io/sample'
+import type { Node as PMNode } from 'prosemirror-model'
+import { EditorState, type Transaction } from 'prosemirror-state'
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
+import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
+import * as Y from 'yjs'
+import { appendAudit, readAudit, type Actor } from './audit'
+import { listBrackets, resolve } from './brackets'
+import type { Room } from './Room'
+import {
+  compareRevisions,
+  listRevisions,
+  restoreRevision,
+  revisionDoc,
+  RevisionError,
+  RevisionStore,
+  saveRevision,
+  snapshotDoc,
+  type RevisionRoom,
+} from './revisions'
+import { SqliteStorage } from './SqliteStorage'
+import { newServerYDoc, readTreaty, seedState } from './treatyDoc'
+
+const chair: Actor = { participant: 'p_chair', name: 'Chair', role: 'facilitator', state: null }
+const PEER = Symbol('peer')
+const FROM_ROOM = Symbol('from room')
+
+const sampleDoc = () => importText(sampleTreatyText()).doc
+
+interface TestRoom extends RevisionRoom {
+  /** Every update of the room's doc since it was opened, as the write queue would append them. */
+  updates: Uint8Array[]
+}
+
+/** A room over the stored document, as Room loads it (checkpoint, then log). */
+async function openRoom(storage: SqliteStorage, id: string): Promise<TestRoom> {
+  const stored = (await storage.load(id))!
+  const ydoc = newServerYDoc()
+  ydoc.transact(() => stored.updates.forEach((u) => Y.applyUpdate(ydoc, u)), 'load')
+  const updates: Uint8Array[] = []
+  ydoc.on('update', (u: Uint8Array) => updates.push(u))
+  return { id, doc: ydoc, updates, transact: (actor, change) => ydoc.transact(() => change(ydoc), `server:${actor}`) }
+}
+
+/** A second peer kept in sync with the room both ways, as a websocket client would be. */
+function peerOf(room: RevisionRoom): Y.Doc {
+  const peer = new Y.Doc()
+  Y.applyUpdate(peer, Y.encodeStateAsUpdate(room.doc), FROM_ROOM)
+  room.doc.on('update', (u: Uint8Array, origin: unknown) => origin !== PEER && Y.applyUpdate(peer, u, FROM_ROOM))
+  peer.on('update', (u: Uint8Array, origin: unknown) => origin !== FROM_ROOM && Y.applyUpdate(room.doc, u, PEER))
+  return peer
+}
+
+/** An edit through y-prosemirror on `ydoc`, as an editor's ySyncPlugin would write it. */
+function editOn(ydoc: Y.Doc, edit: (state: EditorState) => Transaction, origin: unknown = 'peer-edit'): void {
+  const fragment = ydoc.getXmlFragment('treaty')
+  const { doc, meta } = initProseMirrorDoc(fragment, treatySchema)
+  const tr = edit(EditorState.create({ schema: treatySchema, doc }))
+  ydoc.transact(() => updateYFragment(ydoc, fragment, tr.doc, meta), origin)
+}
+
+/** Replaces the first occurrence of `find` in the document's text (within one text node). */
+function replaceText(find: string, by: string): (state: EditorState) => Transaction {
+  return (state) => {
+    let at = -1
+    state.doc.descendants((node, pos) => {
+      if (at < 0 && node.isText && node.text!.includes(find)) at = pos + node.text!.indexOf(find)
+      return at < 0
+    })
+    if (at < 0) throw new Error(`no text ${JSON.stringify(find)} in the document`)
+    return state.tr.insertText(by, at, at + find.length)
+  }
+}
+
+function resolveLinkedSet(room: RevisionRoom): void {
+  const set = listBrackets(room).sets.find((s) => s.count === 19)!
+  resolve(room, chair, { set: set.id, choose: '议定书' })
+}
+
+function refusal(run: () => unknown): { status: number; code: string; message: string } {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof RevisionError) return { status: error.status, code: error.code, message: error.message }
+    throw error
+  }
+  throw new Error('expected a RevisionError')
+}
+
+const same = (a: PMNode, b: PMNode) => expect(a.toJSON()).toEqual(b.toJSON())
+
+describe('revisions', () => {
+  let storage: SqliteStorage
+  let store: RevisionStore
+  let room: TestRoom
+  const docId = 'd_test'
+
+  beforeEach(async () => {
+    storage = new SqliteStorage(':memory:')
+    store = new RevisionStore(storage.database)
+    await storage.create(docId, 'sample', seedState(sampleDoc()))
+    room = await openRoom(storage, docId)
+  })
+
+  afterEach(() => {
+    room.doc.destroy()
+    storage.database.close()
+  })
+
+  it('lists the initial text as revision 0, then saved revisions in order, named Rev.1, Rev.2 by default', () => {
+    expect(listRevisions(store, docId).revisions).toMatchObject([{ number: 0, name: 'Initial text', author: null }])
+    const r1 = saveRevision(store, room, chair, {}).revision
+    editOn(room.doc, replaceText('无限期有效', '有效期为二十五年'))
+    const r2 = saveRevision(store, room, chair, undefined).revision
+    const named = saveRevision(store, room, { ...chair, participant: 'p_co', name: 'Co-chair' }, { name: '  Chair’s   text ' }).revision
+    const r4 = saveRevision(store, room, chair, { name: null }).revision
+    expect([r1, r2, named, r4].map((r) => [r.number, r.name])).toEqual([
+      [1, 'Rev.1'],
+      [2, 'Rev.2'],
+      [3, 'Chair’s text'],
+      [4, 'Rev.4'],
+    ])
+    expect(r1.id).toMatch(/^r_[0-9a-z]{12}$/)
+    const listed = listRevisions(store, docId).revisions
+    expect(listed.map((r) => r.name)).toEqual(['Initial text', 'Rev.1', 'Rev.2', 'Chair’s text', 'Rev.4'])
+    expect(listed[3]).toEqual({ id: named.id, name: 'Chair’s text', number: 3, created: named.created, author: { participant: 'p_co', name: 'Co-chair' } })
+    expect(Date.parse(listed[1].created)).toBeGreaterThan(0)
+    // Each save is in the audit log.
+    const saves = readAudit(room.doc).filter((e) => e.action === 'revision')
+    expect(saves.map((e) => e.detail)).toEqual([
+      'Saved the text as revision 1, “Rev.1”.',
+      'Saved the text as revision 2, “Rev.2”.',
+      'Saved the text as revision 3, “Chair’s text”.',
+      'Saved the text as revision 4, “Rev.4”.',
+    ])
+    expect(saves[2].actor).toEqual({ participant: 'p_co', name: 'Co-chair', role: 'facilitator', state: null })
+  })
+
+  it('keeps names unique per document and refuses bad bodies', () => {
+    saveRevision(store, room, chair, { name: 'Rev.1' })
+    expect(refusal(() => saveRevision(store, room, chair, { name: 'Rev.1' }))).toMatchObject({ status: 409, code: 'conflict' })
+    expect(refusal(() => saveRevision(store, room, chair, { name: 'rev. 1' }))).toMatchObject({ status: 409, code: 'conflict' })
+    expect(refusal(() => saveRevision(store, room, chair, { name: 'initial text' }))).toMatchObject({ status: 409 })
+    expect(refusal(() => saveRevision(store, room, chair, { name: 'current' }))).toMatchObject({ status: 422, code: 'invalid-name' })
+    expect(refusal(() => saveRevision(store, room, chair, { name: '   ' }))).toMatchObject({ status: 422, code: 'invalid-name' })
+    expect(refusal(() => saveRevision(store, room, chair, { name: 'x'.repeat(81) }))).toMatchObject({ status: 422 })
+    expect(refusal(() => saveRevision(store, room, chair, { name: 3 }))).toMatchObject({ status: 400, code: 'bad-request' })
+    expect(refusal(() => saveRevision(store, room, chair, { title: 'Rev.2' })).message).toContain('unknown field "title"')
+    expect(refusal(() => saveRevision(store, room, chair, 'Rev.2'))).toMatchObject({ status: 400 })
+    // The default name skips a name already given by hand.
+    expect(saveRevision(store, room, chair, {}).revision).toMatchObject({ number: 2, name: 'Rev.2' })
+    expect(saveRevision(store, room, chair, { name: 'Rev.3' }).revision.number).toBe(3)
+    expect(saveRevision(store, room, chair, {}).revision).toMatchObject({ number: 4, name: 'Rev.4' })
+    // Another document may use the same names.
+    expect(listRevisions(store, 'd_other').revisions).toEqual([])
+    expect(refusal(() => revisionDoc(store, docId, 'r_nothing'))).toMatchObject({ status: 404, code: 'not-found' })
+  })
+
+  it("keeps a revision's text as it was, and the room's history rebuilds the same text from its snapshot", () => {
+    const initial = readTreaty(room.doc)
+    const r1 = saveRevision(store, room, chair, {}).revision
+    resolveLinkedSet(room)
+    const afterResolution = readTreaty(room.doc)
+    const r2 = saveRevision(store, room, chair, {}).revision
+    editOn(room.doc, replaceText('应当签署并对不扩散条约任何缔约国开放供签署', '应当签署并对所有国家开放供签署'))
+    editOn(room.doc, (state) => {
+      // Deletes Article 5.
+      let from = -1
+      let to = -1
+      let n = 0
+      state.doc.descendants((node, pos) => {
+        if (node.type.name === 'article' && ++n === 5) [from, to] = [pos, pos + node.nodeSize]
+        return from < 0
+      })
+      return state.tr.delete(from, to)
+    })
+    expect(readTreaty(room.doc).toJSON()).not.toEqual(afterResolution.toJSON())
+
+    same(revisionDoc(store, docId, r1.id), initial)
+    same(revisionDoc(store, docId, 'initial'), initial)
+    same(revisionDoc(store, docId, r2.id), afterResolution)
+    same(revisionDoc(store, docId, 'Rev.2'), afterResolution)
+    for (const ref of ['initial', r1.id, r2.id]) same(snapshotDoc(store, room, ref), revisionDoc(store, docId, ref))
+  })
+
+  it('restores a revision as the next state of the text; a synced peer converges to it', () => {
+    const peer = peerOf(room)
+    const r1 = saveRevision(store, room, chair, {}).revision
+    resolveLinkedSet(room)
+    editOn(peer, replaceText('无限期有效', '有效期为二十五年'), PEER)
+    const r2 = saveRevision(store, room, chair, {}).revision
+    editOn(peer, replaceText('不得对本', '不得对'), PEER)
+
+    const { revision, entry } = restoreRevision(store, room, chair, r1.id)
+    expect(revision).toMatchObject({ id: r1.id, name: 'Rev.1' })
+    same(readTreaty(room.doc), revisionDoc(store, docId, r1.id))
+    const peerText = readTreaty(peer)
+    peerText.check()
+    same(peerText, revisionDoc(store, docId, r1.id))
+    expect(Y.encodeStateVector(peer)).toEqual(Y.encodeStateVector(room.doc))
+    const last = readAudit(room.doc).at(-1)!
+    expect(last).toMatchObject({ id: entry, action: 'restore', detail: 'Restored the text of revision 1, “Rev.1”.', actor: chair })
+
+    // Nothing is lost: the later revision still rebuilds from the history, and can be restored in turn.
+    same(snapshotDoc(store, room, r2.id), revisionDoc(store, docId, r2.id))
+    restoreRevision(store, room, chair, 'Rev.2')
+    same(readTreaty(peer), revisionDoc(store, docId, r2.id))
+    // And editing goes on from the restored text.
+    editOn(peer, replaceText('有效期为二十五年', '有效期为三十年'), PEER)
+    expect(readTreaty(room.doc).textContent).toContain('有效期为三十年')
+    expect(refusal(() => restoreRevision(store, room, chair, 'Rev.9'))).toMatchObject({ status: 404 })
+    peer.destroy()
+  })
+
+  it('compares the initial text with a revision after the linked set was resolved: exactly that change', () => {
+    resolveLinkedSet(room)
+    const r1 = saveRevision(store, room, chair, {}).revision
+    const result = compareRevisions(store, room, 'initial', r1.id)
+    expect(result.from).toMatchObject({ name: 'Initial text', number: 0 })
+    expect(result.to).toMatchObject({ id: r1.id, name: 'Rev.1', number: 1 })
+    const { summary, units } = result.comparison
+    expect(summary).toMatchObject({ bracketsResolved: 19, bracketsOpened: 0, articlesAdded: 0, articlesRemoved: 0, paragraphsAdded: 0, paragraphsRemoved: 0, amendmentsAccepted: 0 })
+    const changes = units.flatMap((u) => u.blocks).flatMap((b) => b.segments.filter((s) => s.kind !== 'same'))
+    expect(changes.filter((s) => s.kind === 'removed').every((s) => /^(\[议定书\]\[协议\])+$/.test(s.text))).toBe(true)
+    expect(changes.filter((s) => s.kind === 'added').every((s) => /^(议定书)+$/.test(s.text))).toBe(true)
+
+    // Against the current text, with an accepted amendment logged since.
+    appendAudit(room, chair, { action: 'amendment-accept', detail: 'Accepted an amendment.' })
+    editOn(room.doc, replaceText('无限期有效', '有效期为二十五年'))
+    const now = compareRevisions(store, room, r1.id, 'current')
+    expect(now.to).toEqual({ id: 'current', name: 'Current text', number: null, created: null })
+    expect(now.comparison.summary).toMatchObject({ bracketsResolved: 0, paragraphsChanged: 1, amendmentsAccepted: 1 })
+    const r2 = saveRevision(store, room, chair, {}).revision
+    expect(compareRevisions(store, room, r1.id, r2.id).comparison.summary.amendmentsAccepted).toBe(1)
+    expect(compareRevisions(store, room, r2.id, r1.id).comparison.summary.amendmentsAccepted).toBe(1)
+    expect(compareRevisions(store, room, 'initial', r1.id).comparison.summary.amendmentsAccepted).toBe(0)
+    expect(compareRevisions(store, room, r2.id, 'current').comparison.identical).toBe(true)
+    expect(refusal(() => compareRevisions(store, room, 'r_nothing', 'current'))).toMatchObject({ status: 404 })
+  })
+})
+
+describe('revisions, with the bracket workflow and concurrent peers', () => {
+  let storage: SqliteStorage
+  let store: RevisionStore
+  let room: TestRoom
+  const docId = 'd_flow'
+
+  beforeEach(async () => {
+    storage = new SqliteStorage(':memory:')
+    store = new RevisionStore(storage.database)
+    await storage.create(docId, 'sample', seedState(sampleDoc()))
+    room = await openRoom(storage, docId)
+  })
+
+  afterEach(() => {
+    room.doc.destroy()
+    storage.database.close()
+  })
+
+  it('is what a server Room is', () => {
+    expectTypeOf<Room>().toMatchTypeOf<RevisionRoom>()
+  })
+
+  it('shows a replacement that was bracketed and then resolved as exactly that change between the initial text and Rev.1', () => {
+    // The facilitator brackets a delegation's replacement in Article 4, paragraph 2: original and proposed wording become alternatives.
+    const original = '从缔约国交存批准书之日起'
+    const proposed = '在第四十份批准书交存之日后第九十天'
+    editOn(room.doc, (state) => {
+      let at = -1
+      state.doc.descendants((node, pos) => {
+        if (at < 0 && node.isText && node.text!.includes(original)) at = pos + node.text!.indexOf(original)
+        return at < 0
+      })
+      const s = treatySchema
+      const group = s.nodes.bracket.create(null, [s.nodes.alternative.create(null, s.text(original)), s.nodes.alternative.create({ sponsors: ['FR', 'DE'] }, s.text(proposed))])
+      return state.tr.replaceWith(at, at + original.length, group)
+    })
+    const group = listBrackets(room).groups.find((g) => g.alternatives.includes(proposed))!
+    expect(group.location).toBe('Article 4, paragraph 2')
+    resolve(room, chair, { group: group.id, choose: proposed })
+    const r1 = saveRevision(store, room, chair, {}).revision
+
+    const { comparison } = compareRevisions(store, room, 'initial', r1.id)
+    expect(comparison.summary).toMatchObject({ bracketsOpened: 0, bracketsResolved: 0, bracketsChanged: 0, paragraphsChanged: 1, paragraphsAdded: 0, paragraphsRemoved: 0, articlesAdded: 0, articlesRemoved: 0 })
+    const changed = comparison.units.filter((u) => u.status !== 'same')
+    expect(changed.map((u) => u.label)).toEqual(['第四条'])
+    const blocks = changed[0].blocks.filter((b) => b.status !== 'same')
+    expect(blocks.map((b) => [b.label, b.location])).toEqual([['2.', 'Article 4, paragraph 2']])
+    expect(blocks[0].segments).toEqual([
+      { kind: 'same', text: '本[议定书][协议]应' },
+      { kind: 'removed', text: original },
+      { kind: 'added', text: proposed },
+      { kind: 'same', text: '对其生效。' },
+    ])
+  })
+
+  it('converges when a peer edits while offline and a restore happens meanwhile', () => {
+    const r1 = saveRevision(store, room, chair, {}).revision
+    resolveLinkedSet(room)
+    // A peer that got everything so far, then goes offline and edits two paragraphs.
+    const peer = new Y.Doc()
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(room.doc))
+    editOn(peer, replaceText('无限期有效', '有效期为二十五年'))
+    editOn(peer, replaceText('在使用或威胁使用核武器的情况下', '在使用核武器的情况下'))
+    restoreRevision(store, room, chair, r1.id)
+    // Back online: both sides exchange what the other lacks.
+    Y.applyUpdate(room.doc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(room.doc)))
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(room.doc, Y.encodeStateVector(peer)))
+    const onRoom = readTreaty(room.doc)
+    const onPeer = readTreaty(peer)
+    onRoom.check()
+    same(onPeer, onRoom)
+    // The restore put the brackets back; the peer's concurrent wording survives where y-prosemirror could merge it.
+    expect(compareRevisions(store, room, r1.id, 'current').comparison.summary.bracketsOpened).toBe(0)
+    peer.destroy()
+  })
+})
+
+describe('the initial text', () => {
+  it('is kept when the seed checkpoint is compacted away, also for documents created before the store', async () => {
+    const storage = new SqliteStorage(':memory:')
+    const early = 'd_early'
+    await storage.create(early, 'early', seedState(sampleDoc()))
+    const store = new RevisionStore(storage.database)
+    const late = 'd_late'
+    await storage.create(late, 'late', seedState(sampleDoc()))
+    for (const id of [early, late]) {
+      const room = await openRoom(storage, id)
+      editOn(room.doc, replaceText('无限期有效', '有效期为二十五年'))
+      await storage.append(room.updates.map((update) => ({ docId: id, update })))
+      await storage.compact(id, Y.encodeStateAsUpdate(room.doc))
+      // The seed is gone from the storage: what it loads now is the edited text.
+      const reloaded = await openRoom(storage, id)
+      expect(readTreaty(reloaded.doc).textContent).toContain('有效期为二十五年')
+      same(revisionDoc(store, id, 'initial'), sampleDoc())
+      same(snapshotDoc(store, reloaded, 'initial'), sampleDoc())
+      room.doc.destroy()
+      reloaded.doc.destroy()
+    }
+    // A second store on the same file (another server start, the `accord` command) sees the same revision 0.
+    const again = new RevisionStore(storage.database)
+    expect(listRevisions(again, early).revisions).toEqual(listRevisions(store, early).revisions)
+    storage.database.close()
+  })
+
+  it('is missing, with a message that says so, when the seed was compacted before revisions existed', async () => {
+    const storage = new SqliteStorage(':memory:')
+    await storage.create('d_old', 'old', seedState(sampleDoc()))
+    const room = await openRoom(storage, 'd_old')
+    editOn(room.doc, replaceText('无限期有效', '有效期为二十五年'))
+    await storage.append(room.updates.map((update) => ({ docId: 'd_old', update })))
+    await storage.compact('d_old', Y.encodeStateAsUpdate(room.doc))
+    const store = new RevisionStore(storage.database)
+    expect(listRevisions(store, 'd_old').revisions).toEqual([])
+    expect(refusal(() => revisionDoc(store, 'd_old', 'initial'))).toMatchObject({ status: 404, message: expect.stringContaining('initial text of this document was not kept') })
+    expect(saveRevision(store, room, chair, {}).revision).toMatchObject({ number: 1, name: 'Rev.1' })
+    room.doc.destroy()
+    storage.database.close()
+  })
+})
