@@ -486,6 +486,67 @@ describe('revisions over HTTP', () => {
   })
 })
 
+describe('amendments over HTTP: each State its own', () => {
+  test('a State proposes in its own name; another co-sponsors; only its State withdraws; only a facilitator decides', async () => {
+    const id = (await server.documents.create(importText(sampleTreatyText()).doc)).id
+    const t = {
+      chair: invite(server, id, 'facilitator', { name: 'Chair' }).token,
+      france: invite(server, id, 'delegation', { name: 'France', state: 'FR' }).token,
+      china: invite(server, id, 'delegation', { name: 'China', state: 'CN' }).token,
+      observer: invite(server, id, 'observer', { name: 'Press' }).token,
+    }
+    const as = async (token: string | null, method: string, pathname: string, body?: unknown) => {
+      const headers: Record<string, string> = {}
+      if (token) headers.authorization = `Bearer ${token}`
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      const res = await fetch(base + pathname, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      const text = await res.text()
+      return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text }
+    }
+    const proposal = { kind: 'replace', target: { article: 4, paragraph: 4, quote: '作出保留' }, text: '提出任何保留', justification: 'Clearer.' }
+    expect((await as(null, 'POST', `/api/documents/${id}/amendments`, proposal)).status).toBe(401)
+    for (const who of [t.chair, t.observer]) {
+      const refused = await as(who, 'POST', `/api/documents/${id}/amendments`, proposal)
+      expect(refused.status).toBe(403)
+      expect(refused.body.error.message).toMatch(/only delegations/)
+    }
+    const notThere = await as(t.france, 'POST', `/api/documents/${id}/amendments`, { ...proposal, target: { article: 4, paragraph: 4, quote: '不在这里' } })
+    expect(notThere.status).toBe(422)
+    expect(notThere.body.error.message).toMatch(/is not in Article 4, paragraph 4/)
+    const spoofed = await as(t.france, 'POST', `/api/documents/${id}/amendments`, { ...proposal, state: 'CN' })
+    expect(spoofed.status).toBe(400)
+
+    const proposed = await as(t.france, 'POST', `/api/documents/${id}/amendments`, proposal)
+    expect(proposed.status).toBe(201)
+    const aid = proposed.body.id
+    const listed = (await as(t.observer, 'GET', `/api/documents/${id}/amendments?state=FR`)).body.amendments
+    expect(listed).toEqual([expect.objectContaining({ id: aid, state: 'FR', kind: 'replace', status: 'open', text: '提出任何保留', cosponsors: [] })])
+    expect(listed[0].located).toMatchObject({ article: 4, paragraph: 4, found: true })
+
+    expect((await as(t.china, 'POST', `/api/documents/${id}/amendments/${aid}/withdraw`)).status).toBe(403)
+    expect((await as(t.china, 'PATCH', `/api/documents/${id}/amendments/${aid}`, { text: 'hijacked' })).status).toBe(403)
+    expect((await as(t.france, 'POST', `/api/documents/${id}/amendments/${aid}/cosponsors`)).status).toBeGreaterThanOrEqual(400)
+    const cosponsored = await as(t.china, 'POST', `/api/documents/${id}/amendments/${aid}/cosponsors`)
+    expect(cosponsored.status).toBe(200)
+    expect(cosponsored.body.amendment.cosponsors).toEqual(['CN'])
+    expect((await as(t.france, 'POST', `/api/documents/${id}/amendments/${aid}/decision`, { decision: 'accept' })).status).toBe(403)
+    expect((await as(t.observer, 'GET', `/api/documents/${id}/amendments/${aid}`)).body.amendment.text).toBe('提出任何保留')
+
+    const decided = await as(t.chair, 'POST', `/api/documents/${id}/amendments/${aid}/decision`, { decision: 'bracket' })
+    expect(decided.status).toBe(200)
+    expect(decided.body.amendment.status).toBe('bracketed')
+    const groups = (await as(t.observer, 'GET', `/api/documents/${id}/brackets`)).body.groups
+    const group = groups.find((g: { id: string }) => g.id === decided.body.group)
+    expect(group.alternatives).toEqual(['作出保留', '提出任何保留'])
+    expect((await as(t.chair, 'POST', `/api/documents/${id}/amendments/${aid}/decision`, { decision: 'accept' })).status).toBe(409)
+
+    const compilation = await as(t.observer, 'GET', `/api/documents/${id}/amendments/compilation?format=text&by=state`)
+    expect(compilation.status).toBe(200)
+    expect(compilation.body).toContain('提出任何保留')
+    expect(compilation.body).toContain('France')
+  })
+})
+
 describe('the log', () => {
   test('says who was refused what, and never contains a token', async () => {
     // Something to log: a refused request and a refused write.

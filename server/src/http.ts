@@ -10,6 +10,17 @@ import { DocumentTooLargeError, type Documents } from './Documents'
 import { isDocumentId } from './ids'
 import type { Logger } from './log'
 import { InvitationError, viewOf, type DocumentRole, type Participant } from './participants'
+import {
+  AmendmentError,
+  compileRoomAmendments,
+  cosponsorAmendment,
+  decideAmendment,
+  getAmendment,
+  listAmendments,
+  proposeAmendment,
+  updateAmendment,
+  withdrawAmendment,
+} from './amendments'
 import { appendAudit, appendAuditIn, publicEntry, readAudit, type Actor } from './audit'
 import { BracketActionError, listBrackets, normalise, reopen, resolve, setAdRef } from './brackets'
 import { compareRevisions, listRevisions, restoreRevision, revisionDoc, revisionInfo, RevisionError, saveRevision, type RevisionStore } from './revisions'
@@ -184,13 +195,14 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
    * The caller's role in a document, checked against what the action needs. A document the
    * caller was not invited to answers 404, exactly like one that does not exist.
    */
-  async function authorize(caller: Participant, id: string, needs?: { role: 'facilitator'; action: string }): Promise<{ record: DocumentRecord; role: DocumentRole }> {
+  async function authorize(caller: Participant, id: string, needs?: { role: 'facilitator' | 'delegation'; action: string }): Promise<{ record: DocumentRecord; role: DocumentRole }> {
     const record = isDocumentId(id) ? await documents.get(id) : undefined
     const role = record ? access.roleIn(caller, id) : null
     if (!record || !role) throw new HttpError(404, 'not-found', `there is no document ${JSON.stringify(id)} that you were invited to`)
     if (needs && role !== needs.role) {
       logger.warn('refused a request', { doc: id, participant: caller.id, role, action: needs.action })
-      throw new HttpError(403, 'forbidden', `only facilitators may ${needs.action}; you take part as ${callerPhrase(caller, role)}`)
+      const who = needs.role === 'facilitator' ? 'facilitators' : 'delegations (in their State\'s name)'
+      throw new HttpError(403, 'forbidden', `only ${who} may ${needs.action}; you take part as ${callerPhrase(caller, role)}`)
     }
     return { record, role }
   }
@@ -215,7 +227,7 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
     try {
       return run(room)
     } catch (error) {
-      if (error instanceof BracketActionError || error instanceof RevisionError) throw new HttpError(error.status, error.code, error.message)
+      if (error instanceof BracketActionError || error instanceof RevisionError || error instanceof AmendmentError) throw new HttpError(error.status, error.code, error.message)
       if (error instanceof DocumentError) throw new HttpError(500, 'invalid-document', error.message)
       throw error
     }
@@ -492,6 +504,85 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
           const { format, mode } = exportOptions(url)
           const { doc, record } = await readDocument(id)
           await sendExport(res, doc, record.title, format, mode)
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/amendments$/,
+      methods: {
+        GET: async (_req, res, [id], url, caller) => {
+          await authorize(caller, id)
+          sendJSON(res, 200, await roomAction(id, (room) => listAmendments(room, Object.fromEntries(url.searchParams))))
+        },
+        POST: async (req, res, [id], _url, caller) => {
+          await authorize(caller, id, { role: 'delegation', action: 'propose amendments' })
+          const body = await readJsonObject(req, config.maxBodyBytes)
+          const revision = (await roomAction(id, () => listRevisions(revisions, id))).revisions.at(-1)?.name ?? null
+          const result = await roomAction(id, (room) => proposeAmendment(room, actorOf(caller), body, { revision }))
+          logger.info('amendment proposed', { doc: id, participant: caller.id, state: caller.state, amendment: result.id })
+          sendJSON(res, 201, result)
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/amendments\/compilation$/,
+      methods: {
+        GET: async (_req, res, [id], url, caller) => {
+          const { record } = await authorize(caller, id)
+          const compiled = await roomAction(id, (room) => compileRoomAmendments(room, Object.fromEntries(url.searchParams)))
+          const extension = compiled.contentType.startsWith('text/html') ? 'html' : 'txt'
+          res.writeHead(200, {
+            'content-type': compiled.contentType,
+            'content-length': Buffer.byteLength(compiled.body),
+            'content-disposition': contentDisposition(`${record.title} — amendments`, extension),
+            'cache-control': 'no-store',
+          })
+          res.end(compiled.body)
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/amendments\/([^/]+)$/,
+      methods: {
+        GET: async (_req, res, [id, aid], _url, caller) => {
+          await authorize(caller, id)
+          sendJSON(res, 200, { amendment: await roomAction(id, (room) => getAmendment(room, aid)) })
+        },
+        PATCH: async (req, res, [id, aid], _url, caller) => {
+          await authorize(caller, id, { role: 'delegation', action: 'edit amendments' })
+          const body = await readJsonObject(req, config.maxBodyBytes)
+          sendJSON(res, 200, { amendment: await roomAction(id, (room) => updateAmendment(room, actorOf(caller), aid, body)) })
+        },
+      },
+    },
+    ...(
+      [
+        ['withdraw', 'delegation', 'withdraw amendments', withdrawAmendment],
+        ['cosponsors', 'delegation', 'co-sponsor amendments', cosponsorAmendment],
+      ] as const
+    ).map(
+      ([name, role, action, run]): Route => ({
+        pattern: new RegExp(`^/api/documents/([^/]+)/amendments/([^/]+)/${name}$`),
+        methods: {
+          POST: async (req, res, [id, aid], _url, caller) => {
+            await authorize(caller, id, { role, action })
+            await readBody(req, 4096)
+            const amendment = await roomAction(id, (room) => run(room, actorOf(caller), aid))
+            logger.info(`amendment ${name}`, { doc: id, participant: caller.id, state: caller.state, amendment: aid })
+            sendJSON(res, 200, { amendment })
+          },
+        },
+      }),
+    ),
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/amendments\/([^/]+)\/decision$/,
+      methods: {
+        POST: async (req, res, [id, aid], _url, caller) => {
+          await authorize(caller, id, { role: 'facilitator', action: 'decide on amendments' })
+          const body = await readJsonObject(req, config.maxBodyBytes)
+          const result = await roomAction(id, (room) => decideAmendment(room, actorOf(caller), aid, body))
+          logger.info('amendment decided', { doc: id, participant: caller.id, amendment: aid, decision: body.decision })
+          sendJSON(res, 200, result)
         },
       },
     },
