@@ -124,3 +124,52 @@ test('an observer reads along; a revoked delegation is cut off at once', async (
   await expect(row).toHaveAttribute('data-revoked', 'true')
   await expect(kenya.page.getByText(/revoked/).first()).toBeVisible()
 })
+
+test('the chair invites a delegation from the editor, and the link signs that person in as that State', async ({ openTreaty, browser, baseURL }) => {
+  const chair = await openTreaty({ name: 'Chair', role: 'facilitator' })
+  await chair.page.getByTestId('participants-button').click()
+  await chair.page.getByTestId('invite-role').selectOption('delegation')
+  await chair.page.getByTestId('invite-name').fill('Delegation of Mexico')
+  await chair.page.getByTestId('invite-state').fill('MX')
+  await chair.page.getByTestId('invite-submit').click()
+  const link = await chair.page.getByTestId('invitation-link').inputValue()
+  expect(link).toMatch(/\/join#token=acc_/)
+
+  const { delegateContext, TreatyPage, Network } = await import('./fixtures')
+  const context = await delegateContext(browser, baseURL)
+  const page = await context.newPage()
+  await page.goto(new URL(link).pathname + new URL(link).hash)
+  const mexico = new TreatyPage(page, new Network(), chair.docId)
+  await expect(page).toHaveURL(new RegExp(`/d/${chair.docId}$`))
+  await mexico.ready({ readOnly: true })
+  await expect(page.getByTestId('my-role')).toHaveAttribute('data-state', 'MX')
+  await expect(chair.presence).toContainText('Delegation of Mexico')
+  await context.close()
+})
+
+test('keyboard first: the chair walks the brackets and keeps an alternative; previews read the text without changing it', async ({ openTreaty }) => {
+  const chair = await openTreaty({ name: 'Chair', role: 'facilitator' })
+  const china = await openTreaty({ name: 'Delegation of China', role: 'delegation', state: 'CN' })
+  const { page } = chair
+  const textBefore = await chair.text()
+
+  // Previews: the clean text is refused while groups are open; a tentative choice is read, not applied.
+  await page.getByTestId('preview-button').click()
+  await page.getByTestId('preview-tab-clean').click()
+  await expect(page.getByTestId('clean-preview-open')).toContainText('Title')
+  await page.getByTestId('preview-tab-variant').click()
+  await page.getByTestId('variant-choice').first().selectOption('1')
+  await expect(page.getByTestId('variant-preview-text')).toContainText('使用核武器的协议草案')
+  await page.getByTestId('preview-close').click()
+  expect(await chair.text()).toBe(textBefore)
+
+  // Alt+↓ goes to the first open group (the title's); Alt+2 keeps its second alternative, for everyone.
+  await chair.select('关于禁止', { collapse: 'start' })
+  await chair.press('Alt+ArrowDown')
+  await chair.press('Alt+2')
+  await expect.poll(async () => (await china.text()).split('\n')[0]).toBe('关于禁止对不扩散核武器条约的无核武器缔约国使用或威胁使用核武器的协议草案')
+  expect(await page.locator('.treaty .bracket').count()).toBe(19)
+  // Ctrl+Alt+Z reopens it.
+  await chair.press('Control+Alt+z')
+  await expect.poll(() => china.page.locator('.treaty .bracket').count()).toBe(20)
+})
