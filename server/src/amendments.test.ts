@@ -4,6 +4,7 @@ import { importText } from '@accord/treaty-io'
 import { sampleTreatyText } from '@accord/treaty-io/sample'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Transaction } from 'prosemirror-state'
+import { inflateRawSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
@@ -675,7 +676,7 @@ describe('listing and the compilation', () => {
     expect(amendmentError(() => listAmendments(room, { article: 'four' }))).toMatchObject({ status: 400 })
   })
 
-  it('compiles by State and by article, in text and escaped HTML', () => {
+  it('compiles by State and by article, in text and escaped HTML', async () => {
     const { room } = withSeveral()
     const { amendments } = listAmendments(room)
     const doc = room.read()
@@ -701,14 +702,53 @@ describe('listing and the compilation', () => {
     expect(html).not.toContain('<transfer>')
     expect(html).toContain('<h2>Article 4</h2>')
     expect(html).toContain('@media print')
-    const served = compileRoomAmendments(room, { format: 'text', by: 'state', state: 'BR' })
+    const served = await compileRoomAmendments(room, { format: 'text', by: 'state', state: 'BR' })
     expect(served.contentType).toBe('text/plain; charset=utf-8')
     expect(served.body).toContain('Brazil (BR)')
     expect(served.body).not.toContain('France (FR)')
     expect(amendmentError(() => compileRoomAmendments(room, { format: 'pdf' }))).toMatchObject({ status: 400 })
     expect(compileAmendments(doc, [], { format: 'text', by: 'state' })).toContain('No amendments.')
   })
+
+  it('compiles in Word by State and by article: a .docx with the same headings and fields as the text', async () => {
+    const { room } = withSeveral()
+    for (const by of ['state', 'article'] as const) {
+      const served = await compileRoomAmendments(room, { format: 'docx', by })
+      expect(served.contentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      expect(served.extension).toBe('docx')
+      if (typeof served.body === 'string') throw new Error('expected the bytes of a .docx')
+      expect(zipEntry(served.body, '[Content_Types].xml')).toContain('wordprocessingml.document.main+xml')
+      const texts = [...zipEntry(served.body, 'word/document.xml').matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1])
+      const text = (await compileRoomAmendments(room, { format: 'text', by })).body as string
+      const headings = by === 'state' ? ['Brazil (BR)', 'France (FR)'] : ['Preamble', 'Article 1', 'Article 4']
+      expect(texts.filter((t) => headings.includes(t))).toEqual(headings)
+      for (const line of text.split('\n').filter((l) => l.startsWith('  '))) {
+        const [label, value] = line.trim().split(/: (.*)/)
+        expect(texts).toContain(label)
+        expect(texts).toContain(value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'))
+      }
+    }
+  })
 })
+
+/** One file of a zip (a .docx), read with node:zlib: the central directory gives its offset, its local header where the data starts. */
+function zipEntry(zip: Uint8Array, name: string): string {
+  const buf = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength)
+  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  expect(end, 'a zip has an end of central directory record').toBeGreaterThan(0)
+  let at = buf.readUInt32LE(end + 16)
+  for (let i = 0; i < buf.readUInt16LE(end + 10); i++) {
+    expect(buf.readUInt32LE(at), 'a central directory entry').toBe(0x02014b50)
+    const [method, size, nameLength, extra, comment, local] = [buf.readUInt16LE(at + 10), buf.readUInt32LE(at + 20), buf.readUInt16LE(at + 28), buf.readUInt16LE(at + 30), buf.readUInt16LE(at + 32), buf.readUInt32LE(at + 42)]
+    if (buf.toString('utf8', at + 46, at + 46 + nameLength) === name) {
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28)
+      const data = buf.subarray(start, start + size)
+      return (method === 8 ? inflateRawSync(data) : data).toString('utf8')
+    }
+    at += 46 + nameLength + extra + comment
+  }
+  throw new Error(`${name} is not in the zip`)
+}
 
 describe('a treaty built by hand', () => {
   const { doc, treaty, art, p, br, alt } = treatyBuilders

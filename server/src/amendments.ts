@@ -1,6 +1,7 @@
 import { alternativeText, parseBrackets } from '@accord/bracket-variants'
 import { inlinesToNodes, nodeToInlines } from '@accord/bracket-variants/prosemirror'
 import { elementId, walkCorresponding } from '@accord/collab'
+import { DOCX_CONTENT_TYPE, exportCompilationDocx, type Compilation, type CompilationItem } from '@accord/exports'
 import { outline, treatySchema, type OutlineBlock } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Transaction } from 'prosemirror-state'
@@ -1224,13 +1225,32 @@ function structuralChange(w: Working, a: StoredAmendment, decision: 'accept' | '
 // ---------------------------------------------------------------------------------------------
 // The compilation
 
-export interface CompileOptions {
-  format: 'text' | 'html'
+export interface CompilationOptions {
   by: 'state' | 'article'
   /** The document's title for the heading; the treaty's title when omitted. */
   title?: string
   /** The date printed under the title (ISO); now when omitted. */
   date?: string
+}
+
+export interface CompileOptions extends CompilationOptions {
+  format: 'text' | 'html'
+}
+
+/** One amendment as the compilation prints it. */
+export interface CompiledAmendment extends CompilationItem {
+  id: string
+  status: AmendmentStatus
+  fields: [string, string][]
+}
+
+/** The compilation before any format: exactly what the text, HTML and Word renderings print, in order. */
+export interface AmendmentCompilation extends Compilation {
+  lang: 'zh' | 'en'
+  /** The treaty's title (or the one given), '' when there is none: the HTML page's title carries it. */
+  documentTitle: string
+  empty: string
+  sections: { heading: string; items: CompiledAmendment[] }[]
 }
 
 const KIND_LABEL: Record<AmendmentKind, string> = {
@@ -1272,21 +1292,19 @@ function compareKeys(x: readonly number[], y: readonly number[]): number {
  * The compilation of amendments a secretariat circulates between sessions: a title, then the
  * amendments by State (in order of State code, each State's in order of proposal) or by article
  * (in the order of the text): where, the quoted text, the proposal, the justification, the
- * co-sponsors and the status. HTML is a whole printable page, every text escaped.
+ * co-sponsors and the status.
  */
-export function compileAmendments(doc: PMNode | null, amendments: readonly PublicAmendment[], options: CompileOptions): string {
-  const title = options.title ?? (doc ? treatyTitle(doc) : '')
+export function amendmentCompilation(doc: PMNode | null, amendments: readonly PublicAmendment[], options: CompilationOptions): AmendmentCompilation {
+  const documentTitle = options.title ?? (doc ? treatyTitle(doc) : '')
   const date = (options.date ?? now()).slice(0, 10)
-  const sections = new Map<string, PublicAmendment[]>()
+  const grouped = new Map<string, PublicAmendment[]>()
   if (options.by === 'state') {
     const sorted = [...amendments].sort((x, y) => x.state.localeCompare(y.state) || x.number - y.number)
-    for (const a of sorted) sections.set(stateLabel(a.state), [...(sections.get(stateLabel(a.state)) ?? []), a])
+    for (const a of sorted) grouped.set(stateLabel(a.state), [...(grouped.get(stateLabel(a.state)) ?? []), a])
   } else {
     const sorted = [...amendments].sort((x, y) => compareKeys(placeKey(x), placeKey(y)) || x.number - y.number)
-    for (const a of sorted) sections.set(sectionOf(a), [...(sections.get(sectionOf(a)) ?? []), a])
+    for (const a of sorted) grouped.set(sectionOf(a), [...(grouped.get(sectionOf(a)) ?? []), a])
   }
-  const heading = 'Compilation of amendments'
-  const sub = `${title ? `${title} — ` : ''}${options.by === 'state' ? 'by State' : 'by article'}, ${date}; ${amendments.length} amendment${amendments.length === 1 ? '' : 's'}`
   const fields = (a: PublicAmendment): [string, string][] => {
     const rows: [string, string][] = []
     const where = a.located.found ? a.located.location : `${a.target.location} (text deleted since)`
@@ -1299,38 +1317,63 @@ export function compileAmendments(doc: PMNode | null, amendments: readonly Publi
     rows.push(['Status', STATUS_LABEL[a.status]])
     return rows
   }
-  const itemTitle = (a: PublicAmendment) => `Amendment ${a.number} (${a.state}) — ${KIND_LABEL[a.kind]}`
-  if (options.format === 'text') {
-    const lines = [heading, sub, '']
-    if (!amendments.length) lines.push('No amendments.')
-    for (const [section, items] of sections) {
-      lines.push(section, '='.repeat(Math.min(60, [...section].length * 2)), '')
-      for (const a of items) {
-        lines.push(itemTitle(a))
-        for (const [k, v] of fields(a)) lines.push(`  ${k}: ${v}`)
-        lines.push('')
-      }
-    }
-    return `${lines.join('\n').trimEnd()}\n`
+  return {
+    lang: doc?.firstChild?.attrs.lang === 'zh' ? 'zh' : 'en',
+    title: 'Compilation of amendments',
+    subtitle: `${documentTitle ? `${documentTitle} — ` : ''}${options.by === 'state' ? 'by State' : 'by article'}, ${date}; ${amendments.length} amendment${amendments.length === 1 ? '' : 's'}`,
+    documentTitle,
+    empty: 'No amendments.',
+    sections: [...grouped].map(([heading, items]) => ({
+      heading,
+      items: items.map((a) => ({
+        id: a.id,
+        status: a.status,
+        title: `Amendment ${a.number} (${a.state}) — ${KIND_LABEL[a.kind]}`,
+        fields: fields(a),
+        muted: a.status === 'withdrawn' || a.status === 'rejected',
+      })),
+    })),
   }
+}
+
+/** The compilation (see `amendmentCompilation`) as plain text or as a whole printable HTML page, every text escaped. */
+export function compileAmendments(doc: PMNode | null, amendments: readonly PublicAmendment[], options: CompileOptions): string {
+  const c = amendmentCompilation(doc, amendments, options)
+  return options.format === 'text' ? compilationText(c) : compilationHtml(c)
+}
+
+function compilationText(c: AmendmentCompilation): string {
+  const lines = [c.title, c.subtitle, '']
+  if (!c.sections.length) lines.push(c.empty)
+  for (const { heading, items } of c.sections) {
+    lines.push(heading, '='.repeat(Math.min(60, [...heading].length * 2)), '')
+    for (const item of items) {
+      lines.push(item.title)
+      for (const [k, v] of item.fields) lines.push(`  ${k}: ${v}`)
+      lines.push('')
+    }
+  }
+  return `${lines.join('\n').trimEnd()}\n`
+}
+
+function compilationHtml(c: AmendmentCompilation): string {
   const e = escapeHtml
-  const body: string[] = [`<h1>${e(heading)}</h1>`, `<p class="sub">${e(sub)}</p>`]
-  if (!amendments.length) body.push('<p>No amendments.</p>')
-  for (const [section, items] of sections) {
-    body.push(`<section>`, `<h2>${e(section)}</h2>`)
-    for (const a of items) {
-      body.push(`<article class="amendment status-${a.status}" id="${e(a.id)}">`, `<h3>${e(itemTitle(a))}</h3>`, '<dl>')
-      for (const [k, v] of fields(a)) body.push(`<dt>${e(k)}</dt><dd>${e(v)}</dd>`)
+  const body: string[] = [`<h1>${e(c.title)}</h1>`, `<p class="sub">${e(c.subtitle)}</p>`]
+  if (!c.sections.length) body.push(`<p>${e(c.empty)}</p>`)
+  for (const { heading, items } of c.sections) {
+    body.push(`<section>`, `<h2>${e(heading)}</h2>`)
+    for (const item of items) {
+      body.push(`<article class="amendment status-${item.status}" id="${e(item.id)}">`, `<h3>${e(item.title)}</h3>`, '<dl>')
+      for (const [k, v] of item.fields) body.push(`<dt>${e(k)}</dt><dd>${e(v)}</dd>`)
       body.push('</dl>', '</article>')
     }
     body.push('</section>')
   }
-  const lang = doc?.firstChild?.attrs.lang === 'zh' ? 'zh' : 'en'
   return `<!DOCTYPE html>
-<html lang="${lang}">
+<html lang="${c.lang}">
 <head>
 <meta charset="utf-8">
-<title>${e(`${heading}${title ? ` — ${title}` : ''}`)}</title>
+<title>${e(`${c.title}${c.documentTitle ? ` — ${c.documentTitle}` : ''}`)}</title>
 <style>
 body { font-family: "Noto Serif", "Noto Serif CJK SC", serif; max-width: 46rem; margin: 2rem auto; line-height: 1.45; color: #000; }
 h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } .sub { color: #444; margin-top: 0; }
@@ -1383,20 +1426,38 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
 
-const COMPILE_EXAMPLE = '?format=text|html&by=state|article'
+const COMPILE_EXAMPLE = '?format=text|html|docx&by=state|article'
 
-/** The compilation of a room's amendments for `GET …/amendments/compilation?format=&by=` (also `state`, `status`, `article` filters), with its content type. */
-export function compileRoomAmendments(room: RoomLike, query: unknown = {}): { contentType: string; body: string } {
+/** A compilation ready to send: `body` is text for text and HTML, the bytes of the file for Word. */
+export interface CompiledAmendments {
+  contentType: string
+  body: string | Uint8Array
+  /** The file name's extension: txt, html or docx. */
+  extension: string
+}
+
+/**
+ * The compilation of a room's amendments for `GET …/amendments/compilation?format=&by=` (also
+ * `state`, `status`, `article` filters). A bad query throws its AmendmentError at once, not as a
+ * rejection, so the HTTP layer answers it as a 400; the room is read before this returns, and
+ * only the Word rendering is left to the promise.
+ */
+export function compileRoomAmendments(room: RoomLike, query: unknown = {}): Promise<CompiledAmendments> {
   const q = isRecord(query) ? query : {}
   const format = q.format === undefined || q.format === '' ? 'html' : q.format
   const by = q.by === undefined || q.by === '' ? 'state' : q.by
-  if (format !== 'text' && format !== 'html') throw badRequest(`"format" must be "text" or "html"; expected ${COMPILE_EXAMPLE}`)
+  if (format !== 'text' && format !== 'html' && format !== 'docx') throw badRequest(`"format" must be "text", "html" or "docx"; expected ${COMPILE_EXAMPLE}`)
   if (by !== 'state' && by !== 'article') throw badRequest(`"by" must be "state" or "article"; expected ${COMPILE_EXAMPLE}`)
   const { format: _f, by: _b, ...filters } = q
   const { amendments } = listAmendments(room, filters)
   const doc = withCopy(room.doc, (w) => w.doc)
-  return {
-    contentType: format === 'html' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
-    body: compileAmendments(doc, amendments, { format, by }),
+  const compilation = amendmentCompilation(doc, amendments, { by })
+  switch (format) {
+    case 'text':
+      return Promise.resolve({ contentType: 'text/plain; charset=utf-8', body: compilationText(compilation), extension: 'txt' })
+    case 'html':
+      return Promise.resolve({ contentType: 'text/html; charset=utf-8', body: compilationHtml(compilation), extension: 'html' })
+    case 'docx':
+      return exportCompilationDocx(compilation).then((body) => ({ contentType: DOCX_CONTENT_TYPE, body, extension: 'docx' }))
   }
 }

@@ -222,10 +222,11 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
   const actorOf = (caller: Participant): Actor => ({ participant: caller.id, name: caller.name, role: caller.role, state: caller.state })
 
   /** Runs an action on the document's room (brackets, revisions, amendments), turning its refusals into API errors. */
-  async function roomAction<T>(id: string, run: (room: Awaited<ReturnType<typeof openRoom>>) => T): Promise<T> {
+  async function roomAction<T>(id: string, run: (room: Awaited<ReturnType<typeof openRoom>>) => T | Promise<T>): Promise<T> {
     const room = await openRoom(id)
     try {
-      return run(room)
+      // Awaited here, so that an asynchronous action's refusal is answered like a synchronous one's.
+      return await run(room)
     } catch (error) {
       if (error instanceof BracketActionError || error instanceof RevisionError || error instanceof AmendmentError) throw new HttpError(error.status, error.code, error.message)
       if (error instanceof DocumentError) throw new HttpError(500, 'invalid-document', error.message)
@@ -530,14 +531,14 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
         GET: async (_req, res, [id], url, caller) => {
           const { record } = await authorize(caller, id)
           const compiled = await roomAction(id, (room) => compileRoomAmendments(room, Object.fromEntries(url.searchParams)))
-          const extension = compiled.contentType.startsWith('text/html') ? 'html' : 'txt'
+          const bytes = typeof compiled.body === 'string' ? Buffer.from(compiled.body) : compiled.body
           res.writeHead(200, {
             'content-type': compiled.contentType,
-            'content-length': Buffer.byteLength(compiled.body),
-            'content-disposition': contentDisposition(`${record.title} — amendments`, extension),
+            'content-length': bytes.byteLength,
+            'content-disposition': contentDisposition(`${record.title} — amendments`, compiled.extension, typeof compiled.body === 'string' ? 'inline' : 'attachment'),
             'cache-control': 'no-store',
           })
-          res.end(compiled.body)
+          res.end(bytes)
         },
       },
     },

@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import JSZip from 'jszip'
 import { exportDocx } from './docx'
-import { cleanSample, realDoc, sampleDoc, UNFCCC } from './testDocs'
-
-/** The text of each `w:p` of word/document.xml, tabs as '\t', in order. */
-async function paragraphs(bytes: Uint8Array): Promise<{ texts: string[]; xml: string; styles: string }> {
-  const zip = await JSZip.loadAsync(bytes)
-  const xml = await zip.file('word/document.xml')!.async('string')
-  const styles = await zip.file('word/styles.xml')!.async('string')
-  const body = xml.slice(xml.indexOf('<w:body>'))
-  const texts = body
-    .split(/<w:p[ >]/)
-    .slice(1)
-    .map((p) =>
-      [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:tab\/>/g)]
-        .map((m) => (m[0] === '<w:tab/>' ? '\t' : m[1]))
-        .join('')
-        .replace(/&amp;/g, '&')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&quot;/g, '"'),
-    )
-    .filter((t) => t !== '')
-  return { texts, xml, styles }
-}
+import { cleanSample, docxParagraphs as paragraphs, realDoc, sampleDoc, UNFCCC } from './testDocs'
 
 async function docx(doc: Parameters<typeof exportDocx>[0], mode: 'clean' | 'negotiating') {
   const r = await exportDocx(doc, { mode })

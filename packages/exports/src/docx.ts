@@ -16,6 +16,18 @@ const PLACEHOLDER = { color: '8A5300' } as const
 const SHADES = ['FFF2CC', 'DDEBF7']
 /** Hanging indent per paragraph level, in twentieths of a point. */
 const INDENT = 567 // 1 cm
+/** A4 with 2.5 cm margins, in twentieths of a point (shared with compilationDocx, like the two helpers below; not in the index). */
+export const PAGE = { size: { width: 11906, height: 16838 }, margin: { top: 1418, bottom: 1418, left: 1418, right: 1418 } }
+
+/** The default run: 12 pt in FONTS, tagged with the document's language (Chinese always as the East Asian one). */
+export function defaultRun(lang: string) {
+  return { font: FONTS, size: 24, language: { value: lang === 'zh' ? 'zh-CN' : 'en-GB', eastAsia: 'zh-CN' } }
+}
+
+/** The page number, centred at the foot of every page. */
+export function pageNumberFooter(): Footer {
+  return new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT] })] })] })
+}
 
 /**
  * The treaty as a Word document. Clean mode refuses while anything is open (like the text
@@ -37,17 +49,15 @@ export async function exportDocx(doc: PMNode, opts: { mode: ExportMode }): Promi
     styles: {
       default: {
         document: {
-          run: { font: FONTS, size: 24, language: { value: lang === 'zh' ? 'zh-CN' : 'en-GB', eastAsia: 'zh-CN' } },
+          run: defaultRun(lang),
           paragraph: { spacing: { after: 120, line: 300 } },
         },
       },
     },
     sections: [
       {
-        properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1418, bottom: 1418, left: 1418, right: 1418 } } },
-        footers: {
-          default: new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT] })] })] }),
-        },
+        properties: { page: PAGE },
+        footers: { default: pageNumberFooter() },
         children,
       },
     ],

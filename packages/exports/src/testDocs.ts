@@ -1,5 +1,6 @@
 // Documents the export tests share: the built-in sample, resolved or not, and real negotiating texts.
 import { readdirSync, readFileSync } from 'node:fs'
+import JSZip from 'jszip'
 import { spawnSync } from 'node:child_process'
 import { EditorState } from 'prosemirror-state'
 import type { Node as PMNode } from 'prosemirror-model'
@@ -36,3 +37,31 @@ export function hasTool(cmd: string, ...args: string[]): boolean {
   return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0
 }
 export const IN_CI = process.env.CI === 'true'
+
+/**
+ * A .docx opened: the text of each non-empty `w:p` of word/document.xml (tabs as '\t', line
+ * breaks as '\n'), in order, with its paragraph style (`Heading1`, or '' for none); the document
+ * and styles XML; the footers' XML.
+ */
+export async function docxParagraphs(bytes: Uint8Array): Promise<{ texts: string[]; styled: { style: string; text: string }[]; xml: string; styles: string; footers: string }> {
+  const zip = await JSZip.loadAsync(bytes)
+  const xml = await zip.file('word/document.xml')!.async('string')
+  const styles = await zip.file('word/styles.xml')!.async('string')
+  const footers = (await Promise.all(zip.file(/^word\/footer\d*\.xml$/).map((f) => f.async('string')))).join('\n')
+  const body = xml.slice(xml.indexOf('<w:body>'))
+  const styled = body
+    .split(/<w:p[ >]/)
+    .slice(1)
+    .map((p) => ({
+      style: /<w:pStyle w:val="([^"]*)"\/>/.exec(p.slice(0, p.indexOf('</w:p>')))?.[1] ?? '',
+      text: [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:tab\/>|<w:br\/>/g)]
+        .map((m) => (m[0] === '<w:tab/>' ? '\t' : m[0] === '<w:br/>' ? '\n' : m[1]))
+        .join('')
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"'),
+    }))
+    .filter((p) => p.text !== '')
+  return { texts: styled.map((p) => p.text), styled, xml, styles, footers }
+}
