@@ -122,6 +122,9 @@ describe('documents', () => {
 
   test('export: negotiating text keeps brackets; html and md have their types', async () => {
     const text = await authFetch(`${base}/api/documents/${sampleId}/export?format=text&mode=negotiating`)
+    // An inline HTML export must never run anything: the API's answers are sandboxed.
+    expect(text.headers.get('content-security-policy')).toMatch(/sandbox/)
+    expect(text.headers.get('x-content-type-options')).toBe('nosniff')
     expect(text.status).toBe(200)
     expect(text.headers.get('content-type')).toMatch(/^text\/plain/)
     expect(await text.text()).toContain('[议定书][协议]')

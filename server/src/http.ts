@@ -26,7 +26,7 @@ import { BracketActionError, listBrackets, normalise, reopen, resolve, setAdRef 
 import { compareRevisions, listRevisions, restoreRevision, revisionDoc, revisionInfo, RevisionError, saveRevision, type RevisionStore } from './revisions'
 import { SETTINGS_MAP } from './Room'
 import type { Rooms } from './Rooms'
-import { serveStatic } from './static'
+import { API_SECURITY_HEADERS, serveStatic } from './static'
 import type { DocumentRecord } from './storage'
 
 /** An error the API answers with: `{error: {code, message, ...extra}}` and `status`. */
@@ -94,7 +94,7 @@ async function readJsonObject(req: IncomingMessage, limit: number): Promise<Reco
 
 function sendJSON(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const json = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-store', ...headers })
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-store', ...API_SECURITY_HEADERS, ...headers })
   res.end(json)
 }
 
@@ -286,6 +286,7 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
       )
     }
     res.writeHead(200, {
+      ...API_SECURITY_HEADERS,
       'content-type': result.contentType,
       'content-length': typeof result.content === 'string' ? Buffer.byteLength(result.content) : result.content.byteLength,
       'content-disposition': contentDisposition(title, result.extension, typeof result.content === 'string' ? 'inline' : 'attachment'),
@@ -533,6 +534,7 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
           const compiled = await roomAction(id, (room) => compileRoomAmendments(room, Object.fromEntries(url.searchParams)))
           const bytes = typeof compiled.body === 'string' ? Buffer.from(compiled.body) : compiled.body
           res.writeHead(200, {
+            ...API_SECURITY_HEADERS,
             'content-type': compiled.contentType,
             'content-length': bytes.byteLength,
             'content-disposition': contentDisposition(`${record.title} — amendments`, compiled.extension, typeof compiled.body === 'string' ? 'inline' : 'attachment'),

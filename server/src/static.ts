@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
@@ -43,20 +44,73 @@ function isFile(file: string): boolean {
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' })
+/**
+ * The editor's Content-Security-Policy. It is what keeps text from another delegation inert
+ * even if some path were to turn it into markup: no inline or evaluated script, no plugins, no
+ * `<base>` to re-point the bundle, no framing (clickjacking a facilitator's Resolve button),
+ * no form posting elsewhere. `connect-src 'self'` covers the collaboration websocket on the
+ * same host and port (CSP 3 matches ws:/wss: to 'self'). Styles come from the bundle's
+ * stylesheet only; React's `style` props and ProseMirror's decorations set styles through the
+ * CSSOM, which CSP does not govern. The favicon is a data: URL.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  // 'report-sample': a refused inline handler is reported with its first characters.
+  "script-src 'self' 'report-sample'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ')
+
+/**
+ * Sent with every page and file the server serves outside the API. `no-referrer`: invitation
+ * links keep the token in the fragment, which no Referer carries, but nothing else in a URL
+ * needs to leave either.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+}
+
+/**
+ * For the API's answers (JSON, and exports, some of which are HTML served inline): nothing in
+ * them is ever to run or be framed, even if a browser were sent to one directly, and a
+ * `sandbox` gives such a page an opaque origin, away from the editor's storage and tokens.
+ */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+}
+
+// The not-built page's one inline <style>, allowed by its hash and nothing else.
+const NOT_BUILT_STYLE = /<style>([^<]*)<\/style>/.exec(NOT_BUILT_PAGE)![1]
+const NOT_BUILT_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
+  'content-security-policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(NOT_BUILT_STYLE).digest('base64')}'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`,
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Readonly<Record<string, string>> = SECURITY_HEADERS): void {
+  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' })
   res.end(body)
 }
 
 /**
  * Serves the built editor from `distDir`. Paths without an extension are client routes and get
  * index.html; a missing build answers 503 with a page saying how to build it. Files are
- * looked up inside `distDir` only.
+ * looked up inside `distDir` only. Every answer carries SECURITY_HEADERS.
  */
 export function serveStatic(req: IncomingMessage, res: ServerResponse, distDir: string, pathname: string): void {
   const root = path.resolve(distDir)
   const index = path.join(root, 'index.html')
-  if (!isFile(index)) return send(res, 503, 'text/html; charset=utf-8', NOT_BUILT_PAGE)
+  if (!isFile(index)) return send(res, 503, 'text/html; charset=utf-8', NOT_BUILT_PAGE, NOT_BUILT_HEADERS)
 
   let decoded: string
   try {
@@ -78,10 +132,10 @@ export function serveStatic(req: IncomingMessage, res: ServerResponse, distDir: 
   const immutable = target !== index && target.startsWith(path.join(root, 'assets') + path.sep)
   const stat = fs.statSync(target)
   res.writeHead(200, {
+    ...SECURITY_HEADERS,
     'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
     'content-length': stat.size,
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    'x-content-type-options': 'nosniff',
   })
   if (req.method === 'HEAD') return void res.end()
   const stream = fs.createReadStream(target)
