@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { DATABASE_FILE, SqliteStorage } from '../server/src/SqliteStorage'
 import { main } from './main'
 
 const SAMPLE = new URL('../../shared/fixtures/npt-2005-security-assurances-protocol.zh.txt', import.meta.url).pathname
@@ -210,5 +213,38 @@ describe('accord on a data directory (the secretariat\'s commands)', () => {
     expect(unknown.err).toMatch(/no document "nosuchdoc"/)
     const secretariatWithDoc = await withData('invite', id, '--role', 'secretariat', '--name', 'X')
     expect(secretariatWithDoc.status).toBe(2)
+  })
+  it('verifies a document\'s ledger (exit 0) and says where it was altered (exit 1)', async () => {
+    const { id } = JSON.parse((await withData('create', SAMPLE, '--json')).out)
+    // A server's session, in short: two edits stored with who made them, then a compaction that deletes the log.
+    const storage = new SqliteStorage(join(data, DATABASE_FILE))
+    const ydoc = new Y.Doc({ gc: false })
+    for (const update of (await storage.load(id))!.updates) Y.applyUpdate(ydoc, update)
+    const updates: Uint8Array[] = []
+    ydoc.on('update', (u: Uint8Array) => updates.push(u))
+    ydoc.getArray('audit').push(['first'])
+    ydoc.getArray('audit').push(['second'])
+    await storage.append(updates.map((update) => ({ docId: id, update, actor: 'p_chair' })))
+    await storage.compact(id, Y.encodeStateAsUpdate(ydoc))
+    storage.database.close()
+
+    const ok = await withData('verify', id)
+    expect(ok.status, ok.err).toBe(0)
+    expect(ok.out).toMatch(new RegExp(`^${id}: chain of 3 entries intact; 0 of 0 revisions rebuilt exactly; the stored document equals the replay\nhead [0-9a-f]{64} `))
+    expect(JSON.parse((await withData('verify', id, '--json')).out)).toMatchObject({ doc: id, ok: true, entries: 3, problems: [] })
+
+    const db = new Database(join(data, DATABASE_FILE))
+    db.exec('DROP TRIGGER ledger_no_update')
+    db.prepare("UPDATE ledger SET actor = 'p_someone_else' WHERE doc = ? AND n = 2").run(id)
+    db.close()
+    const bad = await withData('verify', id)
+    expect(bad.status).toBe(1)
+    expect(bad.err).toMatch(new RegExp(`^${id}: verification FAILED \\(1 problem; chain of 3 entries\\):\n  entry 2 \\(update by p_someone_else at 20[^)]+\\): its hash does not match its fields`))
+    expect(JSON.parse((await withData('verify', id, '--json')).out)).toMatchObject({ ok: false, problems: [expect.stringContaining('entry 2')] })
+
+    const missing = await withData('verify', 'nosuchdoc')
+    expect(missing.status).toBe(1)
+    expect(missing.err).toMatch(/no document "nosuchdoc"/)
+    expect((await withData('verify')).status).toBe(2)
   })
 })

@@ -16,7 +16,9 @@ import {
   type ImportWarning,
 } from '@accord/treaty-io'
 import { AknImportError, exportAkomaNtoso, exportDocx, importAkomaNtoso } from '@accord/exports'
+import { formatReport } from '../server/src/ledger'
 import { createDocument, DataDirError, dataDirOptions, invite, listDocuments, participants, revoke, type DataDirOptions } from './dataDir'
+import { verifyDocumentIn } from './verify'
 
 /**
  * The `accord` command: the secretariat's tool for importing, inspecting, resolving and
@@ -65,11 +67,14 @@ On the server's data directory (ACCORD_DATA, default ./data; also while the serv
                                        a delegation needs its State's ISO 3166 code (FR, CN, BR…)
   accord participants DOC_ID [--json] who is invited to a document
   accord revoke PARTICIPANT_ID         revokes an invitation; live connections are cut
+  accord verify DOC_ID [--json]        checks the document's tamper-evident ledger: its hash chain,
+                                       and that replaying it rebuilds the stored text and every
+                                       named revision exactly; status 1 and where, when not
 Links start with ACCORD_PUBLIC_URL (default http://localhost:PORT, PORT default 8080).
 
 DOC is a .txt file (imported on the fly), a document .json written by \`accord import\`
 or an Akoma Ntoso .xml file.
-Exit status: 0 done, 1 unusable input, 2 wrong command line, 3 clean export refused (open brackets).
+Exit status: 0 done, 1 unusable input (or verify failed), 2 wrong command line, 3 clean export refused (open brackets).
 `
 
 /** A failure with the exit status it deserves and a message for a person. */
@@ -332,6 +337,15 @@ async function commandRevoke(args: string[], io: Io): Promise<number> {
   return 0
 }
 
+async function commandVerify(args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, [], ['json'])
+  if (p.positional.length !== 1) throw new CliError(2, `accord verify takes one DOC_ID (accord list shows them)\n\n${USAGE}`)
+  const report = await dataDirCall(() => verifyDocumentIn(dataDir(), p.positional[0]))
+  if (p.flags.has('json')) io.out(JSON.stringify(report) + '\n')
+  else (report.ok ? io.out : io.err)(formatReport(report) + '\n')
+  return report.ok ? 0 : 1
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
   import: commandImport,
   stats: commandStats,
@@ -342,6 +356,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => number | Promise<numb
   invite: commandInvite,
   participants: commandParticipants,
   revoke: commandRevoke,
+  verify: commandVerify,
 }
 
 /** Runs the command line `args` and returns the exit status. Never throws. */

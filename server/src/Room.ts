@@ -391,7 +391,7 @@ export class Room {
    */
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     const { writer } = this.options
-    writer.append(this.id, update)
+    writer.append(this.id, update, (origin as Connection | null)?.identity?.participant ?? (typeof origin === 'string' ? origin : 'server'))
     this.bytes += update.length
     this.logCount++
     this.logBytes += update.length

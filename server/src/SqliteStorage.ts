@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { Ledger } from './ledger'
 import type { AppendedUpdate, CompactedLog, DocumentRecord, Storage, StoredDocument } from './storage'
 
 /** The file under the data directory. */
@@ -19,12 +20,17 @@ interface RecordRow {
  * killed process but not a power cut. better-sqlite3 is synchronous: a commit blocks the event
  * loop for its fsync (a fraction of a millisecond on an SSD), which is why the write queue
  * batches a whole tick of updates into one commit.
+ *
+ * Beside the documents, checkpoints and log, the file holds the tamper-evident `ledger`
+ * (ledger.ts): every seed and appended update, hash-chained per document, written in the same
+ * transaction as what it records. Compaction leaves it alone.
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database
   private readonly statements: ReturnType<SqliteStorage['prepare']>
   private readonly appendTx: (batch: readonly AppendedUpdate[], now: number) => void
   private readonly compactTx: (id: string, state: Uint8Array) => CompactedLog
+  private readonly ledger: Ledger
 
   /** `file` is a path, or ':memory:' for tests of the storage contract alone. */
   constructor(file: string, options: { durability?: 'full' | 'normal' } = {}) {
@@ -58,8 +64,15 @@ export class SqliteStorage implements Storage {
     `)
     this.statements = this.prepare()
     const s = this.statements
+    // The tamper-evident record of everything stored (ledger.ts): written in the same transactions.
+    this.ledger = new Ledger(this.db)
     this.appendTx = this.db.transaction((batch: readonly AppendedUpdate[], now: number) => {
       const touched = new Set<string>()
+      // The ledger first: a document's baseline, when it needs one, is the state before this batch.
+      this.ledger.record(
+        batch.map(({ docId, update, actor }) => ({ doc: docId, actor: actor ?? 'server', kind: 'update' as const, content: update })),
+        now,
+      )
       for (const { docId, update } of batch) {
         s.insertUpdate.run(docId, update)
         touched.add(docId)
@@ -103,11 +116,12 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  async create(id: string, title: string, state: Uint8Array): Promise<DocumentRecord> {
+  async create(id: string, title: string, state: Uint8Array, actor = 'server'): Promise<DocumentRecord> {
     const now = Date.now()
     this.db.transaction(() => {
       this.statements.insertDocument.run(id, title, now, now)
       this.statements.upsertCheckpoint.run(id, 0, state, now)
+      this.ledger.record([{ doc: id, actor, kind: 'seed', content: state }], now)
     })()
     return { id, title, created: now, updated: now }
   }

@@ -27,10 +27,10 @@ export class WriteQueue {
     private readonly onError: (error: Error, batch: readonly AppendedUpdate[]) => void = () => {},
   ) {}
 
-  /** Queues an update of a document; it is written within this event-loop turn. */
-  append(docId: string, update: Uint8Array): void {
+  /** Queues an update of a document (made by `actor`, for the ledger); it is written within this event-loop turn. */
+  append(docId: string, update: Uint8Array, actor?: string): void {
     if (!this.open) this.open = { updates: [], callbacks: [] }
-    this.open.updates.push({ docId, update })
+    this.open.updates.push(actor === undefined ? { docId, update } : { docId, update, actor })
     this.schedule()
   }
 

@@ -130,6 +130,25 @@ export interface AwarenessEntry {
   state: unknown
 }
 
+/** Longest awareness state (JSON characters) a client may send. */
+export const MAX_AWARENESS_STATE_CHARS = 64 * 1024
+/** Deepest nesting of arrays and objects in an awareness state. */
+export const MAX_AWARENESS_DEPTH = 32
+
+/** Nesting depth of a parsed JSON value (iterative: the value may be deeper than the stack). */
+function jsonDepth(value: unknown): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length) {
+    const [v, depth] = stack.pop()!
+    if (typeof v !== 'object' || v === null) continue
+    if (depth + 1 > deepest) deepest = depth + 1
+    if (deepest > MAX_AWARENESS_DEPTH) return deepest
+    for (const child of Object.values(v)) stack.push([child, depth + 1])
+  }
+  return deepest
+}
+
 /** Decodes an awareness update completely (JSON included), so that a bad one is refused before any of it applies. */
 export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update)
@@ -140,12 +159,18 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
       const clientID = decoding.readVarUint(decoder)
       const clock = decoding.readVarUint(decoder)
       const json = decoding.readVarString(decoder)
+      // A presence is a name and a cursor (well under 1 KiB); the server keeps every state and
+      // sends it to everyone in the room, on every change and every query, so a huge one is refused.
+      if (json.length > MAX_AWARENESS_STATE_CHARS) fail(`awareness state of client ${clientID} is ${json.length} characters; at most ${MAX_AWARENESS_STATE_CHARS} are accepted`)
       let state: unknown
       try {
         state = JSON.parse(json)
       } catch {
         fail(`awareness state of client ${clientID} is not JSON`)
       }
+      // JSON.parse takes any depth, but re-encoding the state for the others (JSON.stringify)
+      // recurses and would overflow the stack: refuse it here, as this client's error.
+      if (jsonDepth(state) > MAX_AWARENESS_DEPTH) fail(`awareness state of client ${clientID} nests deeper than ${MAX_AWARENESS_DEPTH} levels`)
       entries.push({ clientID, clock, state })
     }
   } catch (error) {

@@ -6,6 +6,7 @@ import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import { actorLabel, appendAudit, appendAuditIn, readAudit, type Actor, type RoomLike } from './audit'
 import { newDocumentId } from './ids'
+import { Ledger, revisionContent } from './ledger'
 import { newServerYDoc, readTreaty, TREATY_FRAGMENT } from './treatyDoc'
 
 /*
@@ -100,8 +101,11 @@ function viewOf(row: Row): RevisionView {
 export class RevisionStore {
   private readonly s: ReturnType<RevisionStore['prepare']>
   private readonly insertTx: (row: FullRow) => void
+  /** Saved revisions are recorded in the tamper-evident ledger (`accord verify` rebuilds them); revision 0 is the ledger's seed entry. */
+  private readonly ledger: Ledger
 
   constructor(private readonly db: Database.Database) {
+    this.ledger = new Ledger(db)
     db.exec(`
       CREATE TABLE IF NOT EXISTS revisions (
         id TEXT PRIMARY KEY,
@@ -234,6 +238,7 @@ export class RevisionStore {
         audit_length: input.auditLength,
       }
       this.s.insert.run(row)
+      this.ledger.record([{ doc: docId, actor: input.author.participant, kind: 'revision', name: row.name, content: revisionContent(row) }], row.created)
     })()
     return viewOf(row!)
   }

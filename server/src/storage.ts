@@ -31,6 +31,11 @@ export interface StoredDocument {
 export interface AppendedUpdate {
   docId: string
   update: Uint8Array
+  /**
+   * Who made the update, as the tamper-evident ledger records it: the participant id for a
+   * client's update, `server:<role>:<participant>` for a server change; `server` when unknown.
+   */
+  actor?: string
 }
 
 /** The log entries a compaction dropped (folded into the checkpoint), and their bytes. */
@@ -40,8 +45,8 @@ export interface CompactedLog {
 }
 
 export interface Storage {
-  /** Creates a document from its seed state. Rejects when the id is taken. */
-  create(id: string, title: string, state: Uint8Array): Promise<DocumentRecord>
+  /** Creates a document from its seed state (`actor` created it: the ledger records who). Rejects when the id is taken. */
+  create(id: string, title: string, state: Uint8Array, actor?: string): Promise<DocumentRecord>
   get(id: string): Promise<DocumentRecord | undefined>
   /** Every document, most recently updated first. */
   list(): Promise<DocumentRecord[]>

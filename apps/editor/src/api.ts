@@ -4,6 +4,7 @@
  * secretariat's. Errors arrive as `{error: {code, message}}`; they become ApiError with the
  * server's message so that what the person reads says what went wrong.
  */
+import type { Comparison } from '@accord/compare'
 import { tokens, type Participant, type Role, type StoredToken, type TokenStore } from './auth/tokens'
 
 export interface DocumentSummary {
@@ -78,7 +79,23 @@ export interface BracketsOverview {
   nearDuplicates: ServerNearDuplicate[]
 }
 
-export type AuditAction = 'resolve' | 'reopen' | 'ad-ref' | 'normalise' | 'settings' | 'invite' | 'revoke'
+export type AuditAction =
+  | 'resolve'
+  | 'reopen'
+  | 'ad-ref'
+  | 'normalise'
+  | 'settings'
+  | 'invite'
+  | 'revoke'
+  | 'amendment-propose'
+  | 'amendment-update'
+  | 'amendment-withdraw'
+  | 'amendment-cosponsor'
+  | 'amendment-accept'
+  | 'amendment-reject'
+  | 'amendment-bracket'
+  | 'revision'
+  | 'restore'
 
 /** One line of a document's audit log (the `audit` Y.Array, and `GET …/audit`). */
 export interface AuditEntry {
@@ -328,6 +345,174 @@ export async function getAudit(docId: string, opts?: CallOptions): Promise<Audit
   const body = (await request(docPath(docId, '/audit'), tokenForDoc(docId, opts))) as { entries?: unknown } | null
   if (!body || !Array.isArray(body.entries)) throw badResponse('an audit log')
   return body.entries as AuditEntry[]
+}
+
+// ── Amendments ─────────────────────────────────────────────────────────────
+
+export const AMENDMENT_KINDS = ['replace', 'delete', 'insertAfter', 'addParagraph', 'addArticle', 'deleteParagraph', 'deleteArticle'] as const
+export type AmendmentKind = (typeof AMENDMENT_KINDS)[number]
+export const AMENDMENT_STATUSES = ['open', 'withdrawn', 'accepted', 'rejected', 'bracketed'] as const
+export type AmendmentStatus = (typeof AMENDMENT_STATUSES)[number]
+export type AmendmentDecision = 'accept' | 'reject' | 'bracket'
+
+/** What an amendment is about: 1-based numbers as the treaty numbers them; `quote` for the text kinds. */
+export interface TargetSpec {
+  article?: number
+  paragraph?: number
+  preamble?: number
+  quote?: string
+  /** Which occurrence of the quote in that paragraph (1-based), when it occurs more than once. */
+  occurrence?: number
+}
+
+/** The target as the server keeps it, with the location label of when it was proposed. */
+export interface AmendmentTarget extends TargetSpec {
+  location: string
+}
+
+/** Where the amendment's text is now (`found: false` when it was deleted). */
+export interface Located {
+  article: number | null
+  paragraph: number | null
+  preamble: number | null
+  location: string
+  quote: string | null
+  found: boolean
+  changed?: boolean
+}
+
+/** An amendment as `GET …/amendments` answers it (server/src/amendments.ts `PublicAmendment`). */
+export interface Amendment {
+  id: string
+  number: number
+  state: string
+  kind: AmendmentKind
+  target: AmendmentTarget
+  text: string
+  justification: string
+  status: AmendmentStatus
+  cosponsors: string[]
+  created: string
+  updated: string
+  author: { participant: string; name: string }
+  base?: { revision: string | null; auditSeq: number }
+  decision?: { decision: AmendmentDecision; by: { participant: string; name: string }; time: string; entry: string; group: string | null } | null
+  located?: Located
+}
+
+export interface Proposal {
+  kind: AmendmentKind
+  target: TargetSpec
+  text: string
+  justification: string
+}
+
+export async function listAmendments(docId: string, opts?: CallOptions): Promise<Amendment[]> {
+  const body = (await request(docPath(docId, '/amendments'), tokenForDoc(docId, opts))) as { amendments?: unknown } | null
+  if (!body || !Array.isArray(body.amendments)) throw badResponse('a list of amendments')
+  return body.amendments as Amendment[]
+}
+
+export async function proposeAmendment(docId: string, proposal: Proposal, opts?: CallOptions): Promise<{ id: string; warning?: string | null }> {
+  const body = (await request(docPath(docId, '/amendments'), tokenForDoc(docId, opts), { method: 'POST', ...json(proposal) })) as { id?: unknown; warning?: string | null } | null
+  if (!body || typeof body.id !== 'string') throw badResponse('an amendment id')
+  return { id: body.id, warning: body.warning ?? null }
+}
+
+function amendmentOf(body: unknown): Amendment {
+  const a = (body as { amendment?: Amendment } | null)?.amendment
+  if (!a || typeof a.id !== 'string') throw badResponse('an amendment')
+  return a
+}
+
+const amendmentPath = (docId: string, id: string, rest = '') => docPath(docId, `/amendments/${encodeURIComponent(id)}${rest}`)
+
+export async function updateAmendment(docId: string, id: string, changes: { text?: string; justification?: string }, opts?: CallOptions): Promise<Amendment> {
+  return amendmentOf(await request(amendmentPath(docId, id), tokenForDoc(docId, opts), { method: 'PATCH', ...json(changes) }))
+}
+
+export async function cosponsorAmendment(docId: string, id: string, opts?: CallOptions): Promise<Amendment> {
+  return amendmentOf(await request(amendmentPath(docId, id, '/cosponsors'), tokenForDoc(docId, opts), { method: 'POST' }))
+}
+
+export async function withdrawAmendment(docId: string, id: string, opts?: CallOptions): Promise<Amendment> {
+  return amendmentOf(await request(amendmentPath(docId, id, '/withdraw'), tokenForDoc(docId, opts), { method: 'POST' }))
+}
+
+export async function decideAmendment(docId: string, id: string, decision: AmendmentDecision, opts?: CallOptions): Promise<{ amendment: Amendment; entry: string; group: string | null }> {
+  const body = (await request(amendmentPath(docId, id, '/decision'), tokenForDoc(docId, opts), { method: 'POST', ...json({ decision }) })) as { entry?: string; group?: string | null } | null
+  return { amendment: amendmentOf(body), entry: body?.entry ?? '', group: body?.group ?? null }
+}
+
+/** The compilation a secretariat circulates (a file). */
+export function fetchCompilation(docId: string, format: 'text' | 'html', by: 'state' | 'article', opts?: CallOptions): Promise<Response> {
+  return send(docPath(docId, `/amendments/compilation?format=${format}&by=${by}`), tokenForDoc(docId, opts))
+}
+
+// ── Revisions and compare ──────────────────────────────────────────────────
+
+/** A named revision (server/src/revisions.ts `RevisionView`); number 0 is the initial text. */
+export interface Revision {
+  id: string
+  name: string
+  number: number
+  created: string
+  author: { participant: string; name: string } | null
+}
+
+/** One side of a comparison: a revision, or `current`. */
+export interface ComparedVersion {
+  id: string
+  name: string
+  number: number | null
+  created: string | null
+}
+
+export type { Comparison, ComparisonSummary, UnitComparison, BlockComparison } from '@accord/compare'
+
+export interface RevisionComparison {
+  from: ComparedVersion
+  to: ComparedVersion
+  comparison: Comparison
+}
+
+/** `to`/`from` values that are not revision ids. */
+export const INITIAL_REF = 'initial'
+export const CURRENT_REF = 'current'
+
+export async function listRevisions(docId: string, opts?: CallOptions): Promise<Revision[]> {
+  const body = (await request(docPath(docId, '/revisions'), tokenForDoc(docId, opts))) as { revisions?: unknown } | null
+  if (!body || !Array.isArray(body.revisions)) throw badResponse('a list of revisions')
+  return body.revisions as Revision[]
+}
+
+export async function saveRevision(docId: string, name: string | null, opts?: CallOptions): Promise<Revision> {
+  const payload = name?.trim() ? { name: name.trim() } : {}
+  const body = (await request(docPath(docId, '/revisions'), tokenForDoc(docId, opts), { method: 'POST', ...json(payload) })) as { revision?: Revision } | null
+  if (!body?.revision) throw badResponse('a revision')
+  return body.revision
+}
+
+/** A revision's treaty file (read-only) and its metadata. */
+export async function getRevision(docId: string, rid: string, opts?: CallOptions): Promise<{ revision: Revision; file: unknown }> {
+  const body = (await request(docPath(docId, `/revisions/${encodeURIComponent(rid)}`), tokenForDoc(docId, opts))) as ({ revision?: Revision } & Record<string, unknown>) | null
+  if (!body || !body.revision) throw badResponse('a revision')
+  const { revision, ...file } = body
+  return { revision, file }
+}
+
+export function fetchRevisionExport(docId: string, rid: string, format: string, mode: string, opts?: CallOptions): Promise<Response> {
+  return send(docPath(docId, `/revisions/${encodeURIComponent(rid)}/export?format=${encodeURIComponent(format)}&mode=${encodeURIComponent(mode)}`), tokenForDoc(docId, opts))
+}
+
+export async function compareRevisions(docId: string, from: string, to: string, opts?: CallOptions): Promise<RevisionComparison> {
+  const body = (await request(docPath(docId, `/compare?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`), tokenForDoc(docId, opts))) as Partial<RevisionComparison> | null
+  if (!body || !body.comparison || !Array.isArray(body.comparison.units)) throw badResponse('a comparison')
+  return body as RevisionComparison
+}
+
+export async function restoreRevision(docId: string, rid: string, opts?: CallOptions): Promise<{ entry: string }> {
+  return (await request(docPath(docId, `/revisions/${encodeURIComponent(rid)}/restore`), tokenForDoc(docId, opts), { method: 'POST' })) as { entry: string }
 }
 
 /** The websocket endpoint of the document rooms, on the page's own origin (the dev server proxies it). */

@@ -14,6 +14,9 @@ export const SETTINGS_MAP = 'settings'
 /** Written only by the server: the audit log, one entry per facilitator action (api.ts `AuditEntry`). */
 export const AUDIT_ARRAY = 'audit'
 
+/** Written only by the server: the amendments, id → record (server/src/amendments.ts; api.ts `Amendment` plus private anchors). */
+export const AMENDMENTS_MAP = 'amendments'
+
 /** y-protocols' auth message type: the server refused a write (permission denied) and says why. */
 export const MESSAGE_AUTH = 2
 
@@ -30,6 +33,7 @@ export interface CollabSession {
   fragment: Y.XmlFragment
   settings: Y.Map<unknown>
   audit: Y.Array<unknown>
+  amendments: Y.Map<unknown>
   provider: WebsocketProvider
   connection: ConnectionMonitor
   destroy(): void
@@ -67,6 +71,7 @@ export function openSession(docId: string, options: SessionOptions): CollabSessi
     fragment: ydoc.getXmlFragment(TREATY_FRAGMENT),
     settings: ydoc.getMap(SETTINGS_MAP),
     audit: ydoc.getArray(AUDIT_ARRAY),
+    amendments: ydoc.getMap(AMENDMENTS_MAP),
     provider,
     connection,
     destroy() {

@@ -4,7 +4,24 @@ import type { CollabSession } from '../collab/session'
 import { useI18n } from '../i18n/I18n'
 import type { MessageKey } from '../i18n/catalogue'
 
-const ACTIONS = new Set(['resolve', 'reopen', 'ad-ref', 'normalise', 'settings', 'invite', 'revoke'])
+const ACTIONS = new Set([
+  'resolve',
+  'reopen',
+  'ad-ref',
+  'normalise',
+  'settings',
+  'invite',
+  'revoke',
+  'amendment-propose',
+  'amendment-update',
+  'amendment-withdraw',
+  'amendment-cosponsor',
+  'amendment-accept',
+  'amendment-reject',
+  'amendment-bracket',
+  'revision',
+  'restore',
+])
 
 /**
  * The audit log: every facilitator action the server recorded (the `audit` Y.Array, live),

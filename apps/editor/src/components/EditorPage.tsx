@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import { ApiError } from '../api'
+import { fetchRevisionExport, type Revision } from '../api'
+import type { Node as PMNode } from 'prosemirror-model'
 import { loadAccess, type AccessState, type DocumentAccess } from '../auth/access'
 import { canEditBrackets, canEditText, isFacilitator } from '../auth/roles'
 import { openSession, type CollabSession } from '../collab/session'
@@ -10,21 +11,26 @@ import { adjacentGroup, currentGroup, selectGroupTr } from '../editor/bracketNav
 import { BracketWorkflow } from '../editor/bracketWorkflow'
 import { EditorController } from '../editor/EditorController'
 import { useI18n } from '../i18n/I18n'
-import type { Translate } from '../i18n/catalogue'
 import { Notices } from '../notices'
 import { followLink } from '../route'
 import { loadBracketPanel, saveBracketPanel } from '../settings'
 import { AppBar } from './AppBar'
+import { AmendmentsPanel } from './AmendmentsPanel'
 import { AuditPanel } from './AuditPanel'
+import { CompareDialog } from './CompareDialog'
 import { BracketPanel } from './BracketPanel'
 import { ConnectionBadge } from './ConnectionBadge'
-import { ExportDialog } from './ExportDialog'
+import { errorText } from './errorText'
+import { ExportDialog, type ExportSource } from './ExportDialog'
 import { HelpPopover } from './HelpPopover'
 import { NoticeStack } from './NoticeStack'
 import { OpenDraftingSwitch } from './OpenDraftingSwitch'
 import { ParticipantsDialog } from './ParticipantsDialog'
 import { PresenceList } from './PresenceList'
 import { PreviewDialog } from './PreviewDialog'
+import { proposalBasis, ProposeDialog, type ProposalBasis } from './ProposeDialog'
+import { RevisionDialog } from './RevisionDialog'
+import { RevisionsPanel } from './RevisionsPanel'
 import { RoleBadge } from './RoleBadge'
 import { Toolbar } from './Toolbar'
 import { TreatyEditor } from './TreatyEditor'
@@ -89,11 +95,7 @@ function NoAccess({ state, onRetry }: { state: Exclude<AccessState, { status: 'r
   )
 }
 
-/** The server's message of a failed action, or the editor's own (the text changed under it). */
-export function errorText(t: Translate, e: unknown): string {
-  if (e instanceof ApiError && e.status === 0) return t('error.network')
-  return (e as Error).message || String(e)
-}
+export { errorText }
 
 function OpenDocument({ docId, access }: { docId: string; access: DocumentAccess }) {
   const { t } = useI18n()
@@ -134,6 +136,12 @@ function DocumentView({ docId, access, session, notices }: { docId: string; acce
   const [participants, setParticipants] = useState(false)
   const [preview, setPreview] = useState(false)
   const [auditOpen, setAuditOpen] = useState(false)
+  const [amendmentsOpen, setAmendmentsOpen] = useState(false)
+  const [revisionsOpen, setRevisionsOpen] = useState(false)
+  const [proposing, setProposing] = useState<ProposalBasis | null>(null)
+  const [revisionShown, setRevisionShown] = useState<Revision | null>(null)
+  const [revisionExport, setRevisionExport] = useState<ExportSource | null>(null)
+  const [comparing, setComparing] = useState<{ from: string; to: string } | null>(null)
   const [bracketPanel, setBracketPanel] = useState(loadBracketPanel)
   const toggleBracketPanel = useCallback(() => {
     setBracketPanel((open) => {
@@ -238,6 +246,22 @@ function DocumentView({ docId, access, session, notices }: { docId: string; acce
     return () => window.removeEventListener('keydown', onKey)
   }, [toggleBracketPanel, controller, workflow, notices, t])
 
+  const notify = useCallback((text: string) => void notices.show('info', text), [notices])
+  const delegation = role === 'delegation' && !!access.participant.state
+  const propose = useCallback(() => {
+    const view = controller.view
+    if (view) setProposing(proposalBasis(view))
+  }, [controller])
+  const exportRevision = useCallback(
+    (revision: Revision, doc: PMNode | null = null) =>
+      setRevisionExport({
+        name: revision.number === 0 ? t('rev.initial') : revision.name,
+        doc,
+        fetch: (format, mode) => fetchRevisionExport(docId, revision.id, format, mode),
+      }),
+    [docId, t],
+  )
+
   const onStructureBlocked = useCallback(() => notices.show('denied', t('notice.structureBlocked')), [notices, t])
   const hooks = useMemo(() => ({ access, workflow }), [access, workflow])
 
@@ -278,13 +302,31 @@ function DocumentView({ docId, access, session, notices }: { docId: string; acce
         bracketPanel={bracketPanel}
         onToggleBracketPanel={toggleBracketPanel}
         auditPanel={auditOpen}
-        onToggleAuditPanel={() => setAuditOpen((o) => !o)}
+        onToggleAuditPanel={() => {
+          setAuditOpen((o) => !o)
+          setAmendmentsOpen(false)
+          setRevisionsOpen(false)
+        }}
         onPreview={() => setPreview(true)}
+        amendmentsPanel={amendmentsOpen}
+        onToggleAmendmentsPanel={() => {
+          // One of the log, the amendments and the revisions at a time, beside the navigator.
+          setAmendmentsOpen((o) => !o)
+          setRevisionsOpen(false)
+          setAuditOpen(false)
+        }}
+        revisionsPanel={revisionsOpen}
+        onToggleRevisionsPanel={() => {
+          setRevisionsOpen((o) => !o)
+          setAmendmentsOpen(false)
+          setAuditOpen(false)
+        }}
+        onPropose={delegation ? propose : null}
         readOnlyNote={canEdit ? null : role === 'observer' ? t('readOnly.observer') : t('readOnly.delegation')}
       />
       <div className="editor-body">
         <TreatyEditor session={session} controller={controller} canEdit={canEdit} structureAllowed={structureAllowed} onStructureBlocked={onStructureBlocked} hooks={hooks} />
-        {(bracketPanel || auditOpen) && (
+        {(bracketPanel || auditOpen || amendmentsOpen || revisionsOpen) && (
           <div className="side-panels">
             {bracketPanel && (
               <BracketPanel
@@ -297,6 +339,31 @@ function DocumentView({ docId, access, session, notices }: { docId: string; acce
                 onNormalise={normalise}
               />
             )}
+            {amendmentsOpen && (
+              <AmendmentsPanel
+                docId={docId}
+                session={session}
+                controller={controller}
+                access={access}
+                act={act}
+                notify={notify}
+                onPropose={delegation ? propose : null}
+                onClose={() => setAmendmentsOpen(false)}
+              />
+            )}
+            {revisionsOpen && (
+              <RevisionsPanel
+                docId={docId}
+                session={session}
+                facilitator={facilitator}
+                act={act}
+                notify={notify}
+                onOpen={setRevisionShown}
+                onExport={(r) => exportRevision(r)}
+                onCompare={(from, to) => setComparing({ from, to })}
+                onClose={() => setRevisionsOpen(false)}
+              />
+            )}
             {auditOpen && <AuditPanel session={session} facilitator={facilitator} onReopen={reopen} onClose={() => setAuditOpen(false)} />}
           </div>
         )}
@@ -305,6 +372,23 @@ function DocumentView({ docId, access, session, notices }: { docId: string; acce
       {exporting && <ExportDialog docId={docId} controller={controller} onClose={() => setExporting(false)} />}
       {participants && <ParticipantsDialog docId={docId} access={access} openDrafting={openDrafting} onClose={() => setParticipants(false)} />}
       {preview && <PreviewDialog controller={controller} onClose={() => setPreview(false)} />}
+      {proposing && (
+        <ProposeDialog
+          docId={docId}
+          access={access}
+          basis={proposing}
+          onClose={() => setProposing(null)}
+          onProposed={(_id, warning) => {
+            notices.show('info', warning ? t('propose.warning', { message: warning }) : t('amend.proposed'))
+            setAmendmentsOpen(true)
+            setRevisionsOpen(false)
+            setAuditOpen(false)
+          }}
+        />
+      )}
+      {revisionShown && <RevisionDialog docId={docId} revision={revisionShown} onExport={exportRevision} onClose={() => setRevisionShown(null)} />}
+      {revisionExport && <ExportDialog docId={docId} controller={controller} source={revisionExport} onClose={() => setRevisionExport(null)} />}
+      {comparing && <CompareDialog docId={docId} from={comparing.from} to={comparing.to} onClose={() => setComparing(null)} />}
     </div>
   )
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Selection, TextSelection } from 'prosemirror-state'
 import { openItems, type OpenItem } from '@accord/treaty-io'
 import { commandMeta } from '@accord/commands'
+import type { Node as PMNode } from 'prosemirror-model'
 import { fetchExport } from '../api'
 import type { EditorController } from '../editor/EditorController'
 import { useI18n } from '../i18n/I18n'
@@ -9,17 +10,27 @@ import type { MessageKey } from '../i18n/catalogue'
 
 export const EXPORT_DIALOG_FORMATS = ['docx', 'pdf', 'akn', 'html', 'text', 'md'] as const
 export type DialogFormat = (typeof EXPORT_DIALOG_FORMATS)[number]
-type Mode = 'clean' | 'negotiating'
+export type Mode = 'clean' | 'negotiating'
 
 /** An open item as the dialog lists it; `pos` is absent when only the server knew of it. */
 type Shown = Pick<OpenItem, 'kind' | 'location' | 'text'> & { pos?: number }
+
+/**
+ * Something else to export than the live document: a saved revision (its own export URL, and
+ * its text for the local clean check, whose open items cannot be shown in the live text).
+ */
+export interface ExportSource {
+  name: string
+  fetch: (format: DialogFormat, mode: Mode) => Promise<Response>
+  doc: PMNode | null
+}
 
 /**
  * Chooses a format and a mode and downloads the export from the server. A clean export is
  * checked here first (the same `openItems` the server runs): when anything is still open the
  * dialog says so, lists each item with its location, and offers to show it in the text.
  */
-export function ExportDialog({ docId, controller, onClose }: { docId: string; controller: EditorController; onClose: () => void }) {
+export function ExportDialog({ docId, controller, source, onClose }: { docId: string; controller: EditorController; source?: ExportSource; onClose: () => void }) {
   const { t } = useI18n()
   const [format, setFormat] = useState<DialogFormat>('docx')
   const [mode, setMode] = useState<Mode>('clean')
@@ -44,17 +55,18 @@ export function ExportDialog({ docId, controller, onClose }: { docId: string; co
     e.preventDefault()
     setError(null)
     setOpen(null)
-    const doc = controller.view?.state.doc
+    const doc = source ? source.doc : controller.view?.state.doc
     if (mode === 'clean' && doc) {
       const items = openItems(doc)
       if (items.length) {
-        setOpen(items)
+        // A revision's positions are not the live text's: its items are listed without "Show".
+        setOpen(source ? items.map(({ kind, location, text }) => ({ kind, location, text })) : items)
         return
       }
     }
     setBusy(true)
     try {
-      const res = await fetchExport(docId, format, mode)
+      const res = source ? await source.fetch(format, mode) : await fetchExport(docId, format, mode)
       if (res.status === 409) {
         // Someone bracketed something since this browser last heard: the server's list wins.
         const body = (await res.json().catch(() => null)) as { error?: { open?: Shown[] } } | null
@@ -76,8 +88,8 @@ export function ExportDialog({ docId, controller, onClose }: { docId: string; co
 
   return (
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form className="modal export-dialog" role="dialog" aria-modal="true" aria-labelledby="export-title" onSubmit={submit}>
-        <h2 id="export-title">{t('export.title')}</h2>
+      <form className="modal export-dialog" role="dialog" aria-modal="true" aria-labelledby="export-title" onSubmit={submit} data-testid="export-dialog">
+        <h2 id="export-title">{source ? t('export.titleOf', { name: source.name }) : t('export.title')}</h2>
         <label className="field">
           <span>{t('export.format')}</span>
           <select ref={first} value={format} onChange={(e) => setFormat(e.target.value as DialogFormat)} data-testid="export-format">
@@ -129,7 +141,7 @@ export function ExportDialog({ docId, controller, onClose }: { docId: string; co
               {t('export.showFirst')}
             </button>
           )}
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy} data-testid="export-submit">
             {busy ? t('export.exporting') : t('export.submit')}
           </button>
         </div>

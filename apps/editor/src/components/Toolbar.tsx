@@ -1,4 +1,4 @@
-import { Fragment, useSyncExternalStore } from 'react'
+import { Fragment, useEffect, useRef, useSyncExternalStore } from 'react'
 import type { Role } from '../auth/tokens'
 import { offersAction } from '../auth/roles'
 import { ACTIONS, BRACKET_PANEL_KEY, displayKeys, type EditorAction } from '../editor/actions'
@@ -30,6 +30,11 @@ export function Toolbar({
   auditPanel,
   onToggleAuditPanel,
   onPreview,
+  amendmentsPanel,
+  onToggleAmendmentsPanel,
+  revisionsPanel,
+  onToggleRevisionsPanel,
+  onPropose,
   readOnlyNote,
 }: {
   controller: EditorController
@@ -39,14 +44,33 @@ export function Toolbar({
   auditPanel: boolean
   onToggleAuditPanel: () => void
   onPreview: () => void
+  amendmentsPanel: boolean
+  onToggleAmendmentsPanel: () => void
+  revisionsPanel: boolean
+  onToggleRevisionsPanel: () => void
+  /** A delegation proposes an amendment on the selection; null for the others. */
+  onPropose: (() => void) | null
   readOnlyNote: string | null
 }) {
   const { t } = useI18n()
   const actions = ACTIONS.filter((a) => offersAction(role, a.id))
   const enabled = useSyncExternalStore(controller.subscribe, () => actions.map((a) => (controller.can(a.command) ? '1' : '0')).join(''))
   let group: EditorAction['group'] | null = null
+  // The side panels stick below the toolbar, which wraps onto more lines on narrow screens.
+  const bar = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const el = bar.current
+    if (!el || typeof ResizeObserver === 'undefined') return
+    const root = document.documentElement
+    const observer = new ResizeObserver(() => root.style.setProperty('--toolbar-height', `${el.offsetHeight}px`))
+    observer.observe(el)
+    return () => {
+      observer.disconnect()
+      root.style.removeProperty('--toolbar-height')
+    }
+  }, [])
   return (
-    <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
+    <div ref={bar} className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
       {actions.map((action, i) => {
         const separator = group !== null && group !== action.group
         group = action.group
@@ -94,6 +118,36 @@ export function Toolbar({
       </button>
       <button type="button" className="tool tool-preview" data-action="preview" data-testid="preview-button" title={t('toolbar.preview.title')} onClick={onPreview}>
         <span className="tool-label">{t('toolbar.preview')}</span>
+      </button>
+      <span className="toolbar-sep" aria-hidden="true" />
+      {onPropose && (
+        <button type="button" className="tool tool-propose" data-action="propose" data-testid="propose-button" title={t('toolbar.propose.title')} onMouseDown={(e) => e.preventDefault()} onClick={onPropose}>
+          <span className="tool-label">{t('toolbar.propose')}</span>
+        </button>
+      )}
+      <button
+        type="button"
+        className="tool tool-amendments"
+        data-action="amendmentsPanel"
+        data-testid="amendments-button"
+        aria-pressed={amendmentsPanel}
+        title={t('toolbar.amendments.title')}
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={onToggleAmendmentsPanel}
+      >
+        <span className="tool-label">{t('toolbar.amendments')}</span>
+      </button>
+      <button
+        type="button"
+        className="tool tool-revisions"
+        data-action="revisionsPanel"
+        data-testid="revisions-button"
+        aria-pressed={revisionsPanel}
+        title={t('toolbar.revisions.title')}
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={onToggleRevisionsPanel}
+      >
+        <span className="tool-label">{t('toolbar.revisions')}</span>
       </button>
       {readOnlyNote && (
         <span className="read-only-note" data-testid="read-only-note" role="note">

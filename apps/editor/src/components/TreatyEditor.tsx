@@ -1,5 +1,7 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react'
 import type { CollabSession } from '../collab/session'
+import { describeAmendment, kindMark } from '../editor/amendmentList'
+import { refreshAmendments, type AmendmentWords } from '../editor/amendmentPlugin'
 import { createTreatyEditor } from '../editor/createEditor'
 import type { EditorController } from '../editor/EditorController'
 import { installTestHooks, type TestHookExtras } from '../editor/testHooks'
@@ -36,6 +38,8 @@ export function TreatyEditor({
   may.current = { canEdit, structureAllowed, onStructureBlocked, hooks }
   const editable = () => ready.current && may.current.canEdit
   const label = t('editor.label')
+  const words = useRef<AmendmentWords | null>(null)
+  words.current = { describe: (a) => describeAmendment(t, a), mark: (a) => kindMark(a.kind) }
 
   useEffect(() => {
     const view = createTreatyEditor(mount.current!, session, controller, {
@@ -43,6 +47,7 @@ export function TreatyEditor({
       label,
       structureAllowed: () => may.current.structureAllowed,
       onStructureBlocked: () => may.current.onStructureBlocked(),
+      amendmentWords: () => words.current!,
     })
     const uninstall = installTestHooks(view, session, () => may.current.hooks)
     controller.notify()
@@ -61,6 +66,11 @@ export function TreatyEditor({
     view.setProps({ editable, attributes: { 'aria-label': label, spellcheck: 'false', class: 'treaty-editor', 'data-editable': String(editable()) } })
     controller.notify()
   }, [connection.everSynced, canEdit, label, controller])
+
+  // The amendments' tooltips are in the interface language.
+  useEffect(() => {
+    if (controller.view) refreshAmendments(controller.view)
+  }, [t, controller])
 
   return (
     <main className="paper-wrap">

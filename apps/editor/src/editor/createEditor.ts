@@ -4,6 +4,7 @@ import { EditorState } from 'prosemirror-state'
 import { EditorView } from 'prosemirror-view'
 import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
 import type { CollabSession } from '../collab/session'
+import { amendmentPlugin, type AmendmentWords } from './amendmentPlugin'
 import { boundaryPlugin } from './boundaryPlugin'
 import { remoteCursor } from './cursor'
 import type { EditorController } from './EditorController'
@@ -28,6 +29,8 @@ export interface TreatyEditorOptions {
   structureAllowed?: () => boolean
   /** Called when a change to the bracket structure was refused here (see structureGuard). */
   onStructureBlocked?: () => void
+  /** How amendments read in the text (the interface language); without it they are not shown. */
+  amendmentWords?: () => AmendmentWords
 }
 
 /**
@@ -45,6 +48,7 @@ export function createTreatyEditor(place: HTMLElement, session: CollabSession, c
       boundaryPlugin(),
       numberingPlugin(),
       structureGuard(options.structureAllowed ?? (() => true), options.onStructureBlocked ?? (() => {})),
+      ...(options.amendmentWords ? [amendmentPlugin(session, options.amendmentWords)] : []),
     ],
   })
   const view: EditorView = new EditorView(place, {

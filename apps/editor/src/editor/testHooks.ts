@@ -7,7 +7,8 @@ import type { DocumentAccess } from '../auth/access'
 import { auditEntriesOf, openDraftingOf } from '../collab/shared'
 import type { CollabSession } from '../collab/session'
 import type { BracketWorkflow } from './bracketWorkflow'
-import { numberingKey } from './pluginKeys'
+import { amendmentRecordsOf } from './amendmentAnchors'
+import { amendmentsKey, numberingKey } from './pluginKeys'
 
 /** What the page adds to the hooks: who this is and the bracket workflow. */
 export interface TestHookExtras {
@@ -51,6 +52,12 @@ export interface AccordTestHooks {
   groups(): { id: string; pos: number; text: string; adRef: boolean }[]
   /** The audit entry of the last resolution made from this tab (what Undo / Mod+Alt+Z reopens). */
   lastResolution(): string | null
+  /**
+   * The amendments of the server-written Y.Map (in order of proposal), each with where the
+   * editor shows it now (`shown`: the passage's text, or null when it is not shown: decided,
+   * withdrawn, or its text deleted).
+   */
+  amendments(): { id: string; number: number; state: string; kind: string; status: string; cosponsors: string[]; text: string; quote: string | null; shown: string | null }[]
   /** The connection phase the badge shows (`connected`, `closed`, …) and the close code. */
   connection(): { phase: string; closedCode?: number; closedReason?: string }
 }
@@ -82,6 +89,14 @@ export function installTestHooks(view: EditorView, session: CollabSession, extra
       })
     },
     lastResolution: () => extras().workflow.lastResolution,
+    amendments: () => {
+      const placements = amendmentsKey.getState(view.state)?.placements ?? []
+      return amendmentRecordsOf(session.amendments).map((a) => {
+        const p = placements.find((x) => x.id === a.id)
+        const shown = !p ? null : p.kind === 'text' ? view.state.doc.textBetween(p.from, p.to, '\n', '\ufffc') : p.blocks.map((b) => view.state.doc.textBetween(b.from, b.to, '\n', '\ufffc')).join('\n')
+        return { id: a.id, number: a.number, state: a.state, kind: a.kind, status: a.status, cosponsors: [...a.cosponsors], text: a.text, quote: a.target?.quote ?? null, shown }
+      })
+    },
     connection: () => {
       const s = session.connection.getState()
       return { phase: s.phase, closedCode: s.closedCode, closedReason: s.closedReason }
