@@ -373,7 +373,7 @@ const REFUSED: [string, Write][] = [
   ['text straight into an article', (t) => find(t, 'article').insert(0, [new Y.XmlText('<script>__xss.push(211)</script>')])],
 ]
 
-test(`a raw Yjs client: ${REFUSED.length} hostile attribute writes are refused; hostile text and unknown attributes render inert`, async ({ browser, baseURL, request, docId }) => {
+test(`a raw Yjs client: ${REFUSED.length} hostile attribute writes (and unknown attribute names) are refused; hostile text renders inert`, async ({ browser, baseURL, request, docId }) => {
   test.setTimeout(180_000)
   const chair = await openAs(browser, baseURL!, request, docId, { name: 'Chair' })
   const reader = await openAs(browser, baseURL!, request, docId, { name: 'Reader', role: 'observer', bypassCSP: true })
@@ -393,22 +393,31 @@ test(`a raw Yjs client: ${REFUSED.length} hostile attribute writes are refused; 
   await expectInert(reader.page, 'the reader, after refused writes', { csp: false })
   await chair.expectPhase('connected')
 
-  // Accepted: text is text, whatever it looks like; attribute names the schema does not have are ignored by every reader.
+  // Attribute names the schema does not have are refused too (they have no validator to check their value).
+  for (const [name, value] of [
+    ['onclick', '__xss.push(301)'],
+    ['onmouseover', '"><img src=x onerror=__xss.push(302)>'],
+    ['style', 'background:url(javascript:__xss.push(303))'],
+    ['class', 'x" onmouseover="__xss.push(304)'],
+    ['href', 'javascript:__xss.push(305)'],
+    ['constructor', 'javascript:__xss.push(306)'],
+    ['toString', '<svg onload=__xss.push(307)>'],
+    ['__proto__', '<svg onload=__xss.push(311)>'],
+  ] as const) {
+    const raw = await rawClient(baseURL!, docId, token)
+    ;(firstText(raw.doc.getXmlFragment('treaty'), 'paragraph').parent as Y.XmlElement).setAttribute(name, value)
+    const { code, reason } = await raw.closed
+    expect(code, `attribute ${name}: closed as malformed (${reason})`).toBe(4400)
+    expect(reason).toContain('does not have')
+    raw.close()
+  }
+  expect(await chair.text()).toBe(before)
+
+  // Accepted: text is text, whatever it looks like.
   const raw = await rawClient(baseURL!, docId, token)
   const fragment = raw.doc.getXmlFragment('treaty')
   raw.doc.transact(() => {
     const text = firstText(fragment, 'paragraph')
-    const paragraph = text.parent as Y.XmlElement
-    for (const [name, value] of [
-      ['onclick', '__xss.push(301)'],
-      ['onmouseover', '"><img src=x onerror=__xss.push(302)>'],
-      ['style', 'background:url(javascript:__xss.push(303))'],
-      ['class', 'x" onmouseover="__xss.push(304)'],
-      ['href', 'javascript:__xss.push(305)'],
-      ['constructor', 'javascript:__xss.push(306)'],
-      ['toString', '<svg onload=__xss.push(307)>'],
-    ] as const)
-      paragraph.setAttribute(name, value)
     text.insert(0, TEXT_PAYLOADS.join(' | '))
     // A long one: 200 kB of markup-looking text.
     text.insert(0, '<img src=x onerror=__xss.push(308)>'.repeat(6000))

@@ -80,6 +80,9 @@ describe('checkUpdate refuses', () => {
     ['text directly in an article', (d) => (treaty(d).get(1) as Y.XmlElement).insert(0, [new Y.XmlText('loose')]), /text where the schema allows none \(in an article\)/],
     ['an attribute value the schema refuses', (d) => ((treaty(d).get(1) as Y.XmlElement).get(0) as Y.XmlElement).setAttribute('level', 99 as unknown as string), /attribute "level" of paragraph/],
     ['a suffix that is not one', (d) => (treaty(d).get(1) as Y.XmlElement).setAttribute('suffix', 'hexies'), /attribute "suffix" of article/],
+    ['an attribute the node type does not have', (d) => (treaty(d).get(1) as Y.XmlElement).setAttribute('onclick', 'alert(1)'), /attribute "onclick" that an article does not have/],
+    ['__proto__ as an attribute name', (d) => (treaty(d).get(1) as Y.XmlElement).setAttribute('__proto__', { level: 99 } as unknown as string), /attribute "__proto__" that an article does not have/],
+    ['a huge refused value, reported short', (d) => (treaty(d).get(1) as Y.XmlElement).setAttribute('suffix', 'x'.repeat(100_000)), /^(?!.{2000})/s],
   ])('%s', (_name, edit, message) => {
     expect(check(edit)).toMatch(message)
   })

@@ -122,12 +122,17 @@ function checkContent(content: Y.Item['content'], place: Place, encoding: Treaty
     if (place.parentSub === null) return 'inserts plain values into a node\'s content'
     if (place.kind !== 'element' && place.kind !== 'unknown') return `sets attribute "${place.parentSub}" on something that is not a node`
     if (place.kind === 'element') {
-      const validate = encoding.attributes.get(place.name)?.get(place.parentSub)
+      const attributes = encoding.attributes.get(place.name)
+      // An attribute the node type does not have has no validator: its value would go unchecked
+      // (and a name like __proto__ changes what reading the attributes yields). y-prosemirror
+      // writes only the schema's attributes.
+      if (!attributes?.has(place.parentSub)) return `sets attribute "${clip(place.parentSub)}" that ${/^[aeiou]/.test(place.name) ? 'an' : 'a'} ${place.name} does not have`
+      const validate = attributes.get(place.parentSub)
       if (validate) {
         try {
           for (const value of content.getContent()) validate(value)
         } catch (error) {
-          return `sets attribute "${place.parentSub}" of ${place.name} to a value the schema refuses: ${(error as Error).message}`
+          return `sets attribute "${place.parentSub}" of ${place.name} to a value the schema refuses: ${clip((error as Error).message)}`
         }
       }
     }
@@ -291,4 +296,9 @@ function findIndex(structs: ReadonlyArray<Y.Item | Y.GC | { id: Y.ID; length: nu
     else return mid
   }
   return -1
+}
+
+/** A client-supplied string in a refusal reason (logged, and sent as a close reason) stays short. */
+function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text
 }

@@ -18,8 +18,7 @@ import { HeadlessEditor } from './fuzz/HeadlessEditor'
  * `npm test` runs FIXED_SEEDS. `npm run fuzz` runs 200 more seeds (ACCORD_FUZZ_SEEDS=N for
  * another count, from ACCORD_FUZZ_FIRST, default 1000; ACCORD_FUZZ_STEPS per run, default 150);
  * `ACCORD_FUZZ_SEED=N npx vitest run server/src/convergence.test.ts` replays one seed and prints
- * every operation. ACCORD_FUZZ_EDITOR_GUARD_ONLY=1 drops blockGuard (see below) from the
- * delegations' editors.
+ * every operation.
  */
 
 const FIXED_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8]
@@ -44,7 +43,7 @@ describe('convergence', () => {
     async (seed) => {
       const lines: string[] = []
       try {
-        const stats = await runConvergence({ seed, steps, blockGuard: !env.ACCORD_FUZZ_EDITOR_GUARD_ONLY, trace: (line) => lines.push(line) })
+        const stats = await runConvergence({ seed, steps, trace: (line) => lines.push(line) })
         if (replay !== null) console.log(lines.join('\n'))
         if (replay !== null || env.ACCORD_FUZZ_VERBOSE) console.log(summary(stats))
         expect(stats.peers).toBeGreaterThanOrEqual(10)
@@ -61,13 +60,11 @@ describe('convergence', () => {
 })
 
 /*
- * What the fuzz found first (seed 1, with the editor's guard alone): y-prosemirror writes a
- * change of block structure by keeping one of the Y paragraphs and re-creating the other's
- * content in it, so a bracket that ProseMirror only moved is deleted and created again in Y, and
- * the server refuses the delegation's update. The editor's structureGuard
- * (apps/editor/src/editor/structureGuard.ts) lets these through; fuzz/blockGuard.ts stops them.
- * When structureGuard adopts that rule, the first expectation of each case becomes null: then
- * drop blockGuard and these pins.
+ * What the fuzz found first (seed 1): y-prosemirror writes a change of block structure by
+ * keeping one of the Y paragraphs and re-creating the other's content in it, so a bracket that
+ * ProseMirror only moved is deleted and created again in Y, and the server refuses the
+ * delegation's update. The structure guard (@accord/collab, used by the editor) refuses such a
+ * change locally; facilitators' editors let it through and the server accepts it.
  */
 describe("a delegation's block-structure change around brackets", () => {
   const s = treatySchema
@@ -76,12 +73,12 @@ describe("a delegation's block-structure change around brackets", () => {
   const treaty = (...paragraphs: PMNode[]) => s.node('doc', null, [s.node('treaty', { lang: 'en' }, [s.node('article', null, paragraphs)])])
 
   /** What the server says about the update a delegation's `command` at `pos` writes (null: accepted, nothing written or refused locally). */
-  function attempt(doc: PMNode, pos: number, command: Command, withBlockGuard: boolean): { change: string | null; refusedLocally: boolean } {
+  function attempt(doc: PMNode, pos: number, command: Command, delegation: boolean): { change: string | null; refusedLocally: boolean } {
     const ydoc = new Y.Doc()
     prosemirrorToYXmlFragment(doc, ydoc.getXmlFragment('treaty'))
     const before = new Y.Doc({ gc: false })
     Y.applyUpdate(before, Y.encodeStateAsUpdate(ydoc))
-    const editor = new HeadlessEditor(ydoc.getXmlFragment('treaty'), false, withBlockGuard)
+    const editor = new HeadlessEditor(ydoc.getXmlFragment('treaty'), !delegation)
     editor.select(TextSelection.create(editor.doc, pos))
     const updates: Uint8Array[] = []
     ydoc.on('update', (u: Uint8Array) => updates.push(u))
@@ -98,7 +95,9 @@ describe("a delegation's block-structure change around brackets", () => {
 
   test('Backspace joining two paragraphs that hold brackets', () => {
     expect(joined.resolve(startOfSecond).parentOffset).toBe(0)
+    // A facilitator's editor writes it (the server accepts it from a facilitator)…
     expect(attempt(joined, startOfSecond, joinParagraphBackward, false)).toEqual({ change: 'creates a bracket', refusedLocally: false })
+    // …a delegation's refuses it before anything is written.
     expect(attempt(joined, startOfSecond, joinParagraphBackward, true)).toEqual({ change: null, refusedLocally: true })
   })
 

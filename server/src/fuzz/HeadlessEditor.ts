@@ -5,8 +5,7 @@ import { EditorState, type Command, type Plugin, type Selection, type Transactio
 import { ProsemirrorBinding, redo, undo, ySyncPlugin, ySyncPluginKey, yUndoPlugin, yUndoPluginKey, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror'
 import type * as Y from 'yjs'
 // The editor's own filter, so that a delegation's peer refuses locally exactly what the editor refuses.
-import { structureGuard } from '../../../apps/editor/src/editor/structureGuard'
-import { blockGuard } from './blockGuard'
+import { structureGuard } from '@accord/collab'
 
 /** The parts of y-prosemirror's binding that ySyncPlugin's view hook drives (not in its typings). */
 interface Binding {
@@ -35,13 +34,10 @@ export class HeadlessEditor {
   constructor(
     readonly fragment: Y.XmlFragment,
     structureAllowed: boolean,
-    /** Also the block-structure rule the editor's guard lacks (see blockGuard.ts); off, the fuzz shows why it is needed. */
-    withBlockGuard = true,
   ) {
     // As createEditor.ts: sync, undo (paragraphs and recitals protected), the structure guard.
     const undoPlugin = yUndoPlugin({ protectedNodes: new Set(['paragraph', 'recital']) })
     const plugins: Plugin[] = [ySyncPlugin(fragment), undoPlugin, structureGuard(() => structureAllowed, () => this.blocked++)]
-    if (withBlockGuard) plugins.push(blockGuard(() => structureAllowed, () => this.blocked++))
     // Starting from the fragment's document keeps the first render's selection inside text.
     this.state = EditorState.create({ schema: treatySchema, doc: yXmlFragmentToProseMirrorRootNode(fragment, treatySchema), plugins })
     const pluginState = ySyncPluginKey.getState(this.state) as { binding: ProsemirrorBinding }

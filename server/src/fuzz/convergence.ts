@@ -55,8 +55,6 @@ export interface ConvergenceOptions {
   delegations?: number
   /** Operations per run. */
   steps?: number
-  /** Delegations' editors also apply blockGuard (default); without it, what the editor alone lets through is tested. */
-  blockGuard?: boolean
   /** Called with one line per operation (for replaying a failing seed). */
   trace?: (line: string) => void
 }
@@ -171,7 +169,7 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
     await waitFor(() => peers.every((p) => p.client.provider.synced && p.client.doc.getMap('settings').get('openDrafting') === true), 'every peer to sync and see open drafting')
     // The server's own writes (resolutions, decisions) with a fixed client id too.
     server.rooms.get(docId)!.doc.clientID = 1
-    for (const p of peers) p.editor = new HeadlessEditor(p.client.doc.getXmlFragment('treaty'), p.role === 'facilitator', options.blockGuard ?? true)
+    for (const p of peers) p.editor = new HeadlessEditor(p.client.doc.getXmlFragment('treaty'), p.role === 'facilitator')
 
     const room = () => {
       const r = server!.rooms.get(docId)
