@@ -1,12 +1,9 @@
 import { treatySchema } from '@accord/schema'
 import { treatyBuilders } from '@accord/schema/test-builders'
-import { importText } from '@accord/treaty-io'
-import { sampleTreatyText } from '@accord/treaty-io/sample'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Transaction } from 'prosemirror-state'
 import { inflateRawSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import {
   AMENDMENTS_ROOT,
@@ -29,7 +26,8 @@ import type { Connection } from './Room'
 import { Rooms } from './Rooms'
 import { SqliteStorage } from './SqliteStorage'
 import { waitFor } from './testing'
-import { newServerYDoc, readTreaty, seedState } from './treatyDoc'
+import { blockStarting, editOn, peerDoc, peerOf, roomWith, sampleDoc, type TestRoom } from './testRooms'
+import { newServerYDoc, seedState } from './treatyDoc'
 import { WriteQueue } from './WriteQueue'
 
 const chair: Actor = { participant: 'p_chair', name: 'Chair', role: 'facilitator', state: null }
@@ -38,61 +36,6 @@ const france2: Actor = { participant: 'p_fr2', name: 'Jean Martin', role: 'deleg
 const brazil: Actor = { participant: 'p_br', name: 'Ana Souza', role: 'delegation', state: 'BR' }
 const china: Actor = { participant: 'p_cn', name: 'Li Wei', role: 'delegation', state: 'CN' }
 const observer: Actor = { participant: 'p_obs', name: 'Observer', role: 'observer', state: null }
-const PEER = Symbol('peer')
-const FROM_ROOM = Symbol('from room')
-
-interface TestRoom extends RoomLike {
-  updates: Uint8Array[]
-  read(): PMNode
-}
-
-function roomWith(doc: PMNode): TestRoom {
-  const ydoc = newServerYDoc()
-  Y.applyUpdate(ydoc, seedState(doc))
-  const updates: Uint8Array[] = []
-  ydoc.on('update', (u: Uint8Array) => updates.push(u))
-  return {
-    doc: ydoc,
-    updates,
-    transact: (actor, change) => ydoc.transact(() => change(ydoc), `server:${actor}`),
-    read: () => readTreaty(ydoc),
-  }
-}
-
-const sampleDoc = () => importText(sampleTreatyText()).doc
-
-/** A second peer kept in sync with the room both ways, as a websocket client would be. */
-function peerOf(room: RoomLike): Y.Doc {
-  const peer = new Y.Doc()
-  Y.applyUpdate(peer, Y.encodeStateAsUpdate(room.doc), FROM_ROOM)
-  room.doc.on('update', (u: Uint8Array, origin: unknown) => origin !== PEER && Y.applyUpdate(peer, u, FROM_ROOM))
-  peer.on('update', (u: Uint8Array, origin: unknown) => origin !== FROM_ROOM && Y.applyUpdate(room.doc, u, PEER))
-  return peer
-}
-
-/** An edit on a peer through y-prosemirror, as its editor's ySyncPlugin would write it. */
-function editOn(peer: Y.Doc, edit: (state: EditorState) => Transaction): void {
-  const fragment = peer.getXmlFragment('treaty')
-  const { doc, meta } = initProseMirrorDoc(fragment, treatySchema)
-  const tr = edit(EditorState.create({ schema: treatySchema, doc }))
-  peer.transact(() => updateYFragment(peer, fragment, tr.doc, meta), 'peer-edit')
-}
-
-function peerDoc(peer: Y.Doc): PMNode {
-  return initProseMirrorDoc(peer.getXmlFragment('treaty'), treatySchema).doc
-}
-
-/** The first textblock whose text starts with `prefix`. */
-function blockStarting(doc: PMNode, prefix: string): { pos: number; node: PMNode } {
-  let found: { pos: number; node: PMNode } | undefined
-  doc.descendants((node, pos) => {
-    if (found) return false
-    if (node.isTextblock && node.textContent.startsWith(prefix)) found = { pos, node }
-    return !node.isTextblock
-  })
-  if (!found) throw new Error(`no block starts with ${prefix}`)
-  return found
-}
 
 /** The position right before the first occurrence of `text` in a text node of `doc` (plus `offset`). */
 function posOf(doc: PMNode, text: string, offset = 0): number {

@@ -1,6 +1,6 @@
 import { alternativeText, parseBrackets } from '@accord/bracket-variants'
 import { inlinesToNodes, nodeToInlines } from '@accord/bracket-variants/prosemirror'
-import { elementId, walkCorresponding } from '@accord/collab'
+import { elementId, walkCorresponding, inlineText } from '@accord/collab'
 import { DOCX_CONTENT_TYPE, exportCompilationDocx, type Compilation, type CompilationItem } from '@accord/exports'
 import { outline, treatySchema, type OutlineBlock } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
@@ -195,26 +195,6 @@ function write(w: Working, doc: PMNode): void {
 /** Characters of context kept on each side of a quote. */
 const CONTEXT = 32
 
-/**
- * The inline content of a node as a string, an inline element counted as one U+FFFC, with the
- * position before each character (and after the last).
- */
-function plainText(node: PMNode, contentStart: number): { text: string; posAt: number[] } {
-  let text = ''
-  const posAt: number[] = []
-  node.forEach((child, offset) => {
-    const pos = contentStart + offset
-    if (child.isText) {
-      for (let k = 0; k < child.text!.length; k++) posAt.push(pos + k)
-      text += child.text!
-    } else {
-      posAt.push(pos)
-      text += '\ufffc'
-    }
-  })
-  posAt.push(contentStart + node.content.size)
-  return { text, posAt }
-}
 
 const SEPARATOR_TEXT: Record<string, string> = { none: '', space: ' ', or: ' [or] ', slash: ' / ' }
 
@@ -380,7 +360,7 @@ function inDeletedContent(position: Y.AbsolutePosition): boolean {
 function anchorOf(w: Working, from: number, to: number): TextAnchor {
   const $from = w.doc.resolve(from)
   const holder = elementAt(w, $from.before())!
-  const line = plainText($from.parent, $from.start())
+  const line = inlineText($from.parent, $from.start())
   const i = line.posAt.indexOf(from)
   const j = line.posAt.indexOf(to, i)
   return {
@@ -427,7 +407,7 @@ function rangeFromContext(w: Working, anchor: TextAnchor): { from: number; to: n
   const holder = elementById(w, anchor.parent)
   // A quote of nothing but inline elements (a bracket) has no text to recognise: another bracket would match as well.
   if (!holder || !holder.node.inlineContent || !anchor.text.replace(/\ufffc/g, '')) return null
-  const line = plainText(holder.node, holder.pos + 1)
+  const line = inlineText(holder.node, holder.pos + 1)
   let best = -1
   let bestScore = -1
   let tie = false

@@ -1,11 +1,7 @@
 import { treatySchema } from '@accord/schema'
 import { treatyBuilders } from '@accord/schema/test-builders'
-import { importText } from '@accord/treaty-io'
-import { sampleTreatyText } from '@accord/treaty-io/sample'
-import type { Node as PMNode } from 'prosemirror-model'
-import { EditorState, type Transaction } from 'prosemirror-state'
+import { EditorState } from 'prosemirror-state'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import { publicEntry, readAudit, type Actor, type RoomLike } from './audit'
 import { BracketActionError, listBrackets, normalise, reopen, resolve, setAdRef } from './brackets'
@@ -16,65 +12,11 @@ import type { Connection, Room } from './Room'
 import { Rooms } from './Rooms'
 import { SqliteStorage } from './SqliteStorage'
 import { waitFor } from './testing'
+import { blockStarting, editOn, peerDoc, peerOf, roomWith, sampleDoc } from './testRooms'
 import { WriteQueue } from './WriteQueue'
-import { newServerYDoc, readTreaty, seedState } from './treatyDoc'
+import { readTreaty, seedState } from './treatyDoc'
 
 const chair: Actor = { participant: 'p_chair', name: 'Chair', role: 'facilitator', state: null }
-const PEER = Symbol('peer')
-const FROM_ROOM = Symbol('from room')
-
-interface TestRoom extends RoomLike {
-  updates: Uint8Array[]
-  read(): PMNode
-}
-
-function roomWith(doc: PMNode): TestRoom {
-  const ydoc = newServerYDoc()
-  Y.applyUpdate(ydoc, seedState(doc))
-  const updates: Uint8Array[] = []
-  ydoc.on('update', (u: Uint8Array) => updates.push(u))
-  return {
-    doc: ydoc,
-    updates,
-    transact: (actor, change) => ydoc.transact(() => change(ydoc), `server:${actor}`),
-    read: () => readTreaty(ydoc),
-  }
-}
-
-const sampleDoc = () => importText(sampleTreatyText()).doc
-
-/** A second peer kept in sync with the room both ways, as a websocket client would be. */
-function peerOf(room: RoomLike): Y.Doc {
-  const peer = new Y.Doc()
-  Y.applyUpdate(peer, Y.encodeStateAsUpdate(room.doc), FROM_ROOM)
-  room.doc.on('update', (u: Uint8Array, origin: unknown) => origin !== PEER && Y.applyUpdate(peer, u, FROM_ROOM))
-  peer.on('update', (u: Uint8Array, origin: unknown) => origin !== FROM_ROOM && Y.applyUpdate(room.doc, u, PEER))
-  return peer
-}
-
-/** An edit on a peer through y-prosemirror, as its editor's ySyncPlugin would write it. */
-function editOn(peer: Y.Doc, edit: (state: EditorState) => Transaction): void {
-  const fragment = peer.getXmlFragment('treaty')
-  const { doc, meta } = initProseMirrorDoc(fragment, treatySchema)
-  const tr = edit(EditorState.create({ schema: treatySchema, doc }))
-  peer.transact(() => updateYFragment(peer, fragment, tr.doc, meta), 'peer-edit')
-}
-
-function peerDoc(peer: Y.Doc): PMNode {
-  return initProseMirrorDoc(peer.getXmlFragment('treaty'), treatySchema).doc
-}
-
-/** Position of the first textblock whose text starts with `prefix`. */
-function blockStarting(doc: PMNode, prefix: string): { pos: number; node: PMNode } {
-  let found: { pos: number; node: PMNode } | undefined
-  doc.descendants((node, pos) => {
-    if (found) return false
-    if (node.isTextblock && node.textContent.startsWith(prefix)) found = { pos, node }
-    return !node.isTextblock
-  })
-  if (!found) throw new Error(`no block starts with ${prefix}`)
-  return found
-}
 
 function actionError(f: () => unknown): BracketActionError {
   try {

@@ -1,6 +1,6 @@
 import { alternativeText, findLinkedSets, findNearDuplicates, normalizeText, type NearDuplicate } from '@accord/bracket-variants'
 import { collectGroups, RESOLUTION_META, resolveBracket, resolveLinkedSet, type GroupOccurrence, type ResolutionMeta } from '@accord/bracket-variants/prosemirror'
-import { bracketIds, elementId, linkedSetId, walkCorresponding } from '@accord/collab'
+import { bracketIds, elementId, linkedSetId, walkCorresponding, inlineText } from '@accord/collab'
 import { outline, treatySchema } from '@accord/schema'
 import { Fragment, Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Command, type Transaction } from 'prosemirror-state'
@@ -360,26 +360,6 @@ function elementsAt(fragment: Y.XmlFragment, doc: PMNode, positions: ReadonlySet
   return found
 }
 
-/**
- * The inline content of a node as a string, an inline element (a bracket, a note) counted as
- * one U+FFFC, with the document position before each character (and after the last).
- */
-function inlineText(node: PMNode, contentStart: number): { text: string; posAt: number[] } {
-  let text = ''
-  const posAt: number[] = []
-  node.forEach((child, offset) => {
-    const pos = contentStart + offset
-    if (child.isText) {
-      for (let k = 0; k < child.text!.length; k++) posAt.push(pos + k)
-      text += child.text!
-    } else {
-      posAt.push(pos)
-      text += '\ufffc'
-    }
-  })
-  posAt.push(contentStart + node.content.size)
-  return { text, posAt }
-}
 
 /**
  * Finds a resolved group's text again from its context: in the element that held it, the

@@ -1,4 +1,4 @@
-import { elementId, walkCorresponding } from '@accord/collab'
+import { elementId, walkCorresponding, inlineText } from '@accord/collab'
 import type { Node as PMNode } from 'prosemirror-model'
 import { relativePositionToAbsolutePosition } from 'y-prosemirror'
 import * as Y from 'yjs'
@@ -99,23 +99,6 @@ function rangeFromPositions(c: AnchorContext, anchor: TextAnchor): { from: numbe
   return { from, to }
 }
 
-/** The inline content of a node, an inline element counted as one U+FFFC, with the position before each character. */
-function plainText(node: PMNode, contentStart: number): { text: string; posAt: number[] } {
-  let text = ''
-  const posAt: number[] = []
-  node.forEach((child, offset) => {
-    const pos = contentStart + offset
-    if (child.isText) {
-      for (let k = 0; k < child.text!.length; k++) posAt.push(pos + k)
-      text += child.text!
-    } else {
-      posAt.push(pos)
-      text += '\ufffc'
-    }
-  })
-  posAt.push(contentStart + node.content.size)
-  return { text, posAt }
-}
 
 /** The nodes of the elements named by `ids`, with their positions (one walk of the document). */
 export function elementsById(c: Pick<AnchorContext, 'fragment' | 'doc'>, ids: readonly string[]): Map<string, { node: PMNode; pos: number }> {
@@ -149,7 +132,7 @@ function commonPrefix(a: string, b: string): number {
 /** The occurrence of the quote's text in `holder` whose surroundings match best, when unique. */
 export function rangeFromContext(holder: { node: PMNode; pos: number } | undefined, anchor: TextAnchor): { from: number; to: number } | null {
   if (!holder || !holder.node.inlineContent || !anchor.text.replace(/\ufffc/g, '')) return null
-  const line = plainText(holder.node, holder.pos + 1)
+  const line = inlineText(holder.node, holder.pos + 1)
   let best = -1
   let bestScore = -1
   let tie = false
