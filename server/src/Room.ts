@@ -341,8 +341,11 @@ export class Room {
   private refusal(conn: Connection, update: Uint8Array): string | 'quiet' | null {
     const identity = conn.identity
     if (!identity || identity.role === 'facilitator') return null
-    const decoded = Y.decodeUpdate(update)
-    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return 'quiet'
+    // (An empty array: the caller already knows there is something to refuse; skip the decoding.)
+    if (update.length > 0) {
+      const decoded = Y.decodeUpdate(update)
+      if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return 'quiet'
+    }
     if (identity.role === 'observer') return 'observers read the text; they cannot change it. Your change was not saved.'
     if (!this.openDrafting) {
       return 'the text is not open for drafting: delegations propose amendments, or a facilitator opens drafting. Your change was not saved.'
@@ -367,6 +370,14 @@ export class Room {
   }
 
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
+    // Someone who may not write at all (an observer; a delegation while drafting is closed) gets
+    // no decoding of a large update: decoding costs time on the one thread every room shares.
+    // The empty update every client sends on connecting is a few bytes and takes the normal path.
+    const role = conn.identity?.role
+    if (update.length > 64 && (role === 'observer' || (role === 'delegation' && !this.openDrafting))) {
+      const refusal = this.refusal(conn, update.subarray(0, 0))
+      return this.refuse(conn, typeof refusal === 'string' && refusal !== 'quiet' ? refusal : 'you may not change the text')
+    }
     if (this.bytes + update.length > this.options.maxDocumentBytes) {
       return this.reject(conn, CLOSE.DOCUMENT_TOO_LARGE, `the document would exceed its limit of ${this.options.maxDocumentBytes} bytes`)
     }

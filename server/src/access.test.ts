@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { CLOSE } from './closeCodes'
+import { encodeUpdate } from './protocol'
 import { checkInvitation, hashToken, InvitationError, stateName } from './participants'
 import type { AccordServer } from './server'
 import { Tickets } from './tickets'
@@ -298,6 +299,19 @@ describe('websocket: what each role may write', () => {
     await waitFor(() => firstText(observer.doc, 'title').toString().startsWith('Rev '), 'the chair\'s edit at the observer')
     expect(serverParagraphs()).toEqual(before)
     expect(paragraphTexts(chair.doc).join()).not.toContain('OBSERVER')
+  })
+
+  test('a large write from someone who may not write is refused without being decoded; the socket stays open', async () => {
+    const observer = server.access.participants.byToken(tokens.observer)!
+    const s = rawSocket(ticketUrl(server, docId, observer))
+    sockets.push(s)
+    await s.opened
+    // 64 KiB of bytes that are not a Yjs update: decoding would close the socket as malformed (4400).
+    const junk = new Uint8Array(64 * 1024).map((_, i) => (i * 7919) & 255)
+    s.ws.send(encodeUpdate(junk))
+    await waitFor(() => s.messages.some((m) => m[0] === 2), 'the permission-denied answer')
+    expect(new TextDecoder().decode(s.messages.find((m) => m[0] === 2)!)).toMatch(/observers read the text/)
+    expect(s.closed).toBeNull()
   })
 
   test('a delegation cannot edit the text while drafting is closed; it can once a facilitator opens it', async () => {
