@@ -1,12 +1,12 @@
 import { alternativeText, parseBrackets } from '@accord/bracket-variants'
 import { inlinesToNodes, nodeToInlines } from '@accord/bracket-variants/prosemirror'
-import { elementId, walkCorresponding, inlineText } from '@accord/collab'
+import { elementId, walkCorresponding, inlineText, bestMatch, rangeFromRelative } from '@accord/collab'
 import { DOCX_CONTENT_TYPE, exportCompilationDocx, type Compilation, type CompilationItem } from '@accord/exports'
 import { outline, treatySchema, type OutlineBlock } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Transaction } from 'prosemirror-state'
 import { randomBytes } from 'node:crypto'
-import { initProseMirrorDoc, relativePositionToAbsolutePosition, updateYFragment } from 'y-prosemirror'
+import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import { actorLabel, appendAuditIn, auditArray, decodeAnchor, encodeAnchor, type Actor, type AuditAction, type AuditGroup, type RoomLike } from './audit'
 import { stateName } from './participants'
@@ -347,16 +347,6 @@ function relativeAt(w: Working, pos: number, assoc: 0 | -1): Y.RelativePosition 
   return Y.createRelativePositionFromTypeIndex(holder, children.length, assoc)
 }
 
-/** Whether the Y type a position points into, or any element around it, has been deleted. */
-function inDeletedContent(position: Y.AbsolutePosition): boolean {
-  let item = position.type._item
-  while (item) {
-    if (item.deleted) return true
-    item = (item.parent as Y.AbstractType<unknown>)._item
-  }
-  return false
-}
-
 function anchorOf(w: Working, from: number, to: number): TextAnchor {
   const $from = w.doc.resolve(from)
   const holder = elementAt(w, $from.before())!
@@ -383,19 +373,8 @@ function rangeOf(w: Working, anchor: TextAnchor): { from: number; to: number } |
 }
 
 function rangeFromPositions(w: Working, anchor: TextAnchor): { from: number; to: number } | null {
-  const positions: number[] = []
-  for (const encoded of [anchor.start, anchor.end]) {
-    const rel = decodeAnchor(encoded)
-    const abs = Y.createAbsolutePositionFromRelativePosition(rel, w.ydoc)
-    if (!abs || inDeletedContent(abs)) return null
-    const pos = relativePositionToAbsolutePosition(w.ydoc, w.fragment, rel, w.meta.mapping)
-    if (pos === null) return null
-    positions.push(pos)
-  }
-  const [from, to] = positions
   // An empty range: every character of the quote was deleted (or rewritten: see rangeFromContext).
-  if (from >= to || to > w.doc.content.size) return null
-  return { from, to }
+  return rangeFromRelative(w.ydoc, w.fragment, w.meta.mapping, w.doc, [decodeAnchor(anchor.start), decodeAnchor(anchor.end)])
 }
 
 /**
@@ -407,32 +386,8 @@ function rangeFromContext(w: Working, anchor: TextAnchor): { from: number; to: n
   const holder = elementById(w, anchor.parent)
   // A quote of nothing but inline elements (a bracket) has no text to recognise: another bracket would match as well.
   if (!holder || !holder.node.inlineContent || !anchor.text.replace(/\ufffc/g, '')) return null
-  const line = inlineText(holder.node, holder.pos + 1)
-  let best = -1
-  let bestScore = -1
-  let tie = false
-  for (let i = line.text.indexOf(anchor.text); i >= 0; i = line.text.indexOf(anchor.text, i + 1)) {
-    const score = commonSuffix(line.text.slice(0, i), anchor.before) + commonPrefix(line.text.slice(i + anchor.text.length), anchor.after)
-    if (score > bestScore) {
-      best = i
-      bestScore = score
-      tie = false
-    } else if (score === bestScore) tie = true
-  }
-  if (best < 0 || tie) return null
-  return { from: line.posAt[best], to: line.posAt[best + anchor.text.length] }
-}
-
-function commonSuffix(a: string, b: string): number {
-  let n = 0
-  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++
-  return n
-}
-
-function commonPrefix(a: string, b: string): number {
-  let n = 0
-  while (n < a.length && n < b.length && a[n] === b[n]) n++
-  return n
+  const found = bestMatch(inlineText(holder.node, holder.pos + 1), anchor)
+  return found && !found.tie ? found.range : null
 }
 
 /** A range's text as a quote is written (brackets in notation). */

@@ -1,10 +1,10 @@
 import { alternativeText, findLinkedSets, findNearDuplicates, normalizeText, type NearDuplicate } from '@accord/bracket-variants'
 import { collectGroups, RESOLUTION_META, resolveBracket, resolveLinkedSet, type GroupOccurrence, type ResolutionMeta } from '@accord/bracket-variants/prosemirror'
-import { bracketIds, elementId, linkedSetId, walkCorresponding, inlineText } from '@accord/collab'
+import { bracketIds, elementId, linkedSetId, walkCorresponding, inlineText, bestMatch, rangeFromRelative } from '@accord/collab'
 import { outline, treatySchema } from '@accord/schema'
 import { Fragment, Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Command, type Transaction } from 'prosemirror-state'
-import { absolutePositionToRelativePosition, initProseMirrorDoc, relativePositionToAbsolutePosition, updateYFragment } from 'y-prosemirror'
+import { absolutePositionToRelativePosition, initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import { actorLabel, appendAuditIn, decodeAnchor, encodeAnchor, readAudit, type Actor, type AuditGroup, type GroupAnchor, type RoomLike } from './audit'
 import { TREATY_FRAGMENT } from './treatyDoc'
@@ -400,49 +400,6 @@ function rangeFromContext(w: Working, context: NonNullable<GroupAnchor['context'
   return count === 1 ? only : null
 }
 
-/** The occurrence of `context.text` in `line` whose surroundings match `context` best. */
-function bestMatch(
-  line: { text: string; posAt: number[] },
-  context: NonNullable<GroupAnchor['context']>,
-): { range: { from: number; to: number }; score: number; tie: boolean } | null {
-  let best = -1
-  let bestScore = -1
-  let tie = false
-  for (let i = line.text.indexOf(context.text); i >= 0; i = line.text.indexOf(context.text, i + 1)) {
-    const score = commonSuffix(line.text.slice(0, i), context.before) + commonPrefix(line.text.slice(i + context.text.length), context.after)
-    if (score > bestScore) {
-      best = i
-      bestScore = score
-      tie = false
-    } else if (score === bestScore) tie = true
-    if (i >= line.text.length) break
-  }
-  if (best < 0) return null
-  return { range: { from: line.posAt[best], to: line.posAt[best + context.text.length] }, score: bestScore, tie }
-}
-
-function commonSuffix(a: string, b: string): number {
-  let n = 0
-  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++
-  return n
-}
-
-function commonPrefix(a: string, b: string): number {
-  let n = 0
-  while (n < a.length && n < b.length && a[n] === b[n]) n++
-  return n
-}
-
-/** Whether the Y type a position points into, or any element around it, has been deleted. */
-function inDeletedContent(position: Y.AbsolutePosition): boolean {
-  let item = position.type._item
-  while (item) {
-    if (item.deleted) return true
-    item = (item.parent as Y.AbstractType<unknown>)._item
-  }
-  return false
-}
-
 /** The current range of an anchored group, or null when its text is gone. */
 function rangeOf(w: Working, anchor: GroupAnchor): { from: number; to: number } | null {
   const range = rangeFromPositions(w, anchor) ?? (anchor.context ? rangeFromContext(w, anchor.context) : null)
@@ -454,19 +411,7 @@ function rangeOf(w: Working, anchor: GroupAnchor): { from: number; to: number } 
 
 function rangeFromPositions(w: Working, anchor: GroupAnchor): { from: number; to: number } | null {
   if (!anchor.start || !anchor.end) return null
-  const positions: number[] = []
-  for (const encoded of [anchor.start, anchor.end]) {
-    const rel = decodeAnchor(encoded)
-    const abs = Y.createAbsolutePositionFromRelativePosition(rel, w.ydoc)
-    if (!abs || inDeletedContent(abs)) return null
-    const pos = relativePositionToAbsolutePosition(w.ydoc, w.fragment, rel, w.meta.mapping)
-    if (pos === null) return null
-    positions.push(pos)
-  }
-  const [from, to] = positions
-  if (from > to || to > w.doc.content.size) return null
-  if (anchor.size > 0 && from === to) return null
-  return { from, to }
+  return rangeFromRelative(w.ydoc, w.fragment, w.meta.mapping, w.doc, [decodeAnchor(anchor.start), decodeAnchor(anchor.end)], { allowEmpty: anchor.size === 0 })
 }
 
 const REOPEN_EXAMPLE = '{"entry": "a_…"}'

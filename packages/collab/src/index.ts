@@ -2,3 +2,4 @@
 export { walkCorresponding, elementId, groupId, isGroupId, bracketIds, findGroup, linkedSetId, type Corresponding } from './correspond'
 export { GUARDED_NODES, movesGuardedContent, structureGuard, touchesBracketStructure } from './guard'
 export { inlineText } from './inlineText'
+export { bestMatch, inDeletedContent, rangeFromRelative, type PassageContext } from './anchors'

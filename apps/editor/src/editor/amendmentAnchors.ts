@@ -1,6 +1,5 @@
-import { elementId, walkCorresponding, inlineText } from '@accord/collab'
+import { bestMatch, elementId, inlineText, rangeFromRelative, walkCorresponding } from '@accord/collab'
 import type { Node as PMNode } from 'prosemirror-model'
-import { relativePositionToAbsolutePosition } from 'y-prosemirror'
 import * as Y from 'yjs'
 import type { Amendment } from '../api'
 
@@ -67,38 +66,11 @@ export interface AnchorContext {
   doc: PMNode
 }
 
-/** Whether the Y type a position points into, or any element around it, was deleted. */
-function inDeletedContent(position: Y.AbsolutePosition): boolean {
-  let item = position.type._item
-  while (item) {
-    if (item.deleted) return true
-    item = (item.parent as Y.AbstractType<unknown>)._item
-  }
-  return false
-}
-
 function rangeFromPositions(c: AnchorContext, anchor: TextAnchor): { from: number; to: number } | null {
-  const positions: number[] = []
-  for (const encoded of [anchor.start, anchor.end]) {
-    const rel = decodeAnchor(encoded)
-    if (!rel) return null
-    const abs = Y.createAbsolutePositionFromRelativePosition(rel, c.ydoc)
-    if (!abs || inDeletedContent(abs)) return null
-    let pos: number | null
-    try {
-      pos = relativePositionToAbsolutePosition(c.ydoc, c.fragment, rel, c.mapping as never)
-    } catch {
-      // An element the view has not rendered yet (the mapping lags the Y document for a moment).
-      return null
-    }
-    if (pos === null) return null
-    positions.push(pos)
-  }
-  const [from, to] = positions
-  if (from >= to || to > c.doc.content.size) return null
-  return { from, to }
+  const start = decodeAnchor(anchor.start)
+  const end = decodeAnchor(anchor.end)
+  return start && end ? rangeFromRelative(c.ydoc, c.fragment, c.mapping, c.doc, [start, end]) : null
 }
-
 
 /** The nodes of the elements named by `ids`, with their positions (one walk of the document). */
 export function elementsById(c: Pick<AnchorContext, 'fragment' | 'doc'>, ids: readonly string[]): Map<string, { node: PMNode; pos: number }> {
@@ -117,35 +89,11 @@ export function elementsById(c: Pick<AnchorContext, 'fragment' | 'doc'>, ids: re
   return found
 }
 
-function commonSuffix(a: string, b: string): number {
-  let n = 0
-  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++
-  return n
-}
-
-function commonPrefix(a: string, b: string): number {
-  let n = 0
-  while (n < a.length && n < b.length && a[n] === b[n]) n++
-  return n
-}
-
 /** The occurrence of the quote's text in `holder` whose surroundings match best, when unique. */
 export function rangeFromContext(holder: { node: PMNode; pos: number } | undefined, anchor: TextAnchor): { from: number; to: number } | null {
   if (!holder || !holder.node.inlineContent || !anchor.text.replace(/\ufffc/g, '')) return null
-  const line = inlineText(holder.node, holder.pos + 1)
-  let best = -1
-  let bestScore = -1
-  let tie = false
-  for (let i = line.text.indexOf(anchor.text); i >= 0; i = line.text.indexOf(anchor.text, i + 1)) {
-    const score = commonSuffix(line.text.slice(0, i), anchor.before) + commonPrefix(line.text.slice(i + anchor.text.length), anchor.after)
-    if (score > bestScore) {
-      best = i
-      bestScore = score
-      tie = false
-    } else if (score === bestScore) tie = true
-  }
-  if (best < 0 || tie) return null
-  return { from: line.posAt[best], to: line.posAt[best + anchor.text.length] }
+  const found = bestMatch(inlineText(holder.node, holder.pos + 1), anchor)
+  return found && !found.tie ? found.range : null
 }
 
 /** A range both ends of which are in one node with inline content. */
