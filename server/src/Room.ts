@@ -1,7 +1,7 @@
 import type { Node as PMNode } from 'prosemirror-model'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { checkUpdate, structureChange, type TreatyEncoding } from './checkUpdate'
+import { inspectUpdate, structureChange, type DecodedUpdate, type TreatyEncoding } from './checkUpdate'
 import { CLOSE } from './closeCodes'
 import type { Logger } from './log'
 import {
@@ -336,21 +336,18 @@ export class Room {
 
   /**
    * Why this connection may not make this (well-formed) change, or null when it may. `quiet`:
-   * nothing to refuse (an empty sync step 2, which every client sends on connecting).
+   * nothing to refuse (an empty sync step 2, which every client sends on connecting). `decoded`
+   * is null when the update was not decoded (a large write from someone who may not write).
    */
-  private refusal(conn: Connection, update: Uint8Array): string | 'quiet' | null {
+  private refusal(conn: Connection, decoded: DecodedUpdate | null): string | 'quiet' | null {
     const identity = conn.identity
     if (!identity || identity.role === 'facilitator') return null
-    // (An empty array: the caller already knows there is something to refuse; skip the decoding.)
-    if (update.length > 0) {
-      const decoded = Y.decodeUpdate(update)
-      if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return 'quiet'
-    }
+    if (decoded && decoded.structs.length === 0 && decoded.ds.clients.size === 0) return 'quiet'
     if (identity.role === 'observer') return 'observers read the text; they cannot change it. Your change was not saved.'
     if (!this.openDrafting) {
       return 'the text is not open for drafting: delegations propose amendments, or a facilitator opens drafting. Your change was not saved.'
     }
-    const change = structureChange(update, this.doc)
+    const change = decoded ? structureChange(decoded, this.doc) : 'was not read'
     if (change) return `only facilitators create, resolve or change brackets and options; this change ${change}. It was not saved.`
     return null
   }
@@ -375,15 +372,15 @@ export class Room {
     // The empty update every client sends on connecting is a few bytes and takes the normal path.
     const role = conn.identity?.role
     if (update.length > 64 && (role === 'observer' || (role === 'delegation' && !this.openDrafting))) {
-      const refusal = this.refusal(conn, update.subarray(0, 0))
+      const refusal = this.refusal(conn, null)
       return this.refuse(conn, typeof refusal === 'string' && refusal !== 'quiet' ? refusal : 'you may not change the text')
     }
     if (this.bytes + update.length > this.options.maxDocumentBytes) {
       return this.reject(conn, CLOSE.DOCUMENT_TOO_LARGE, `the document would exceed its limit of ${this.options.maxDocumentBytes} bytes`)
     }
-    const problem = checkUpdate(update, this.doc, this.options.encoding)
-    if (problem) return this.reject(conn, CLOSE.MALFORMED, `rejected update: ${problem}`)
-    const refusal = this.refusal(conn, update)
+    const inspected = inspectUpdate(update, this.doc, this.options.encoding)
+    if ('problem' in inspected) return this.reject(conn, CLOSE.MALFORMED, `rejected update: ${inspected.problem}`)
+    const refusal = this.refusal(conn, inspected.decoded)
     if (refusal === 'quiet') return
     if (refusal) return this.refuse(conn, refusal)
     try {

@@ -67,13 +67,31 @@ type Place =
  * since concurrent edits decide that, not one update.
  */
 export function checkUpdate(update: Uint8Array, doc: Y.Doc, encoding: TreatyEncoding): string | null {
-  if (update.length === 0) return 'empty update'
-  let decoded: ReturnType<typeof Y.decodeUpdate>
+  const inspected = inspectUpdate(update, doc, encoding)
+  return 'problem' in inspected ? inspected.problem : null
+}
+
+/** An update as Yjs decodes it (items not integrated anywhere). */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
+
+/**
+ * checkUpdate, answering the decoded update when it passes, so that later checks of the same
+ * update (the room's permission rules, structureChange) do not decode it again: decoding is most
+ * of the cost, on the thread every room shares.
+ */
+export function inspectUpdate(update: Uint8Array, doc: Y.Doc, encoding: TreatyEncoding): { problem: string } | { decoded: DecodedUpdate } {
+  if (update.length === 0) return { problem: 'empty update' }
+  let decoded: DecodedUpdate
   try {
     decoded = Y.decodeUpdate(update)
   } catch (error) {
-    return `the update does not decode: ${(error as Error).message}`
+    return { problem: `the update does not decode: ${(error as Error).message}` }
   }
+  const problem = checkDecoded(decoded, doc, encoding)
+  return problem ? { problem } : { decoded }
+}
+
+function checkDecoded(decoded: DecodedUpdate, doc: Y.Doc, encoding: TreatyEncoding): string | null {
   const own = new Map<number, Y.Item[]>()
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue
@@ -235,8 +253,8 @@ export const FACILITATOR_NODES: ReadonlySet<string> = new Set(['bracket', 'alter
  * the server holds there (deleting a paragraph deletes the brackets inside it too, and Yjs lists
  * them in the delete set). Call it after checkUpdate passed.
  */
-export function structureChange(update: Uint8Array, doc: Y.Doc, guarded: ReadonlySet<string> = FACILITATOR_NODES): string | null {
-  const decoded = Y.decodeUpdate(update)
+export function structureChange(update: Uint8Array | DecodedUpdate, doc: Y.Doc, guarded: ReadonlySet<string> = FACILITATOR_NODES): string | null {
+  const decoded = update instanceof Uint8Array ? Y.decodeUpdate(update) : update
   const own = new Map<number, Y.Item[]>()
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue
