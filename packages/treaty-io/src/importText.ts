@@ -149,6 +149,8 @@ class Builder {
   private finalClauses: Draft | null = null
   private part: Draft | null = null
   private article: Draft | null = null
+  /** Unsuffixed articles so far (an article's derived number), counted as they start. */
+  private articleCount = 0
   private annex: Draft | null = null
   private options: OptionFrame[] = []
   private section: 'start' | 'preamble' | 'body' | 'final' = 'start'
@@ -248,7 +250,8 @@ class Builder {
     this.article = article
     this.lastLetter = 0
     ;(this.part ?? this.treaty).children.push(article)
-    const expected = this.countArticles() // counted articles so far, this one included
+    if (!marker.suffix) this.articleCount++
+    const expected = this.articleCount // counted articles so far, this one included
     if (!marker.suffix && marker.number !== expected) {
       this.warn(p.offsets[0], 'renumbered', `the source numbers this article ${marker.number}; Accord derives numbers from the order of articles and shows it as article ${expected}`)
     }
@@ -258,18 +261,6 @@ class Builder {
   private addHeading(container: Draft, p: SourceParagraph, rest: string): void {
     if (rest) container.children.push(draft(headingType(container.type), {}, restSource(p, rest)))
     else this.expectHeading = container
-  }
-
-  private countArticles(): number {
-    let n = 0
-    const visit = (d: Draft) => {
-      for (const c of d.children) {
-        if (c.type === 'article' && !c.attrs.suffix) n++
-        else if (c.type === 'part') visit(c)
-      }
-    }
-    visit(this.treaty)
-    return n
   }
 
   /** The container that plain and numbered paragraphs go into now. */
