@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { findLinkedSets, groupKey } from './linked'
+import { alternativeText } from './normalize'
 import { parseBrackets } from './parse'
 import type { BracketGroup } from './types'
 import { walkInlines } from './walk'
@@ -53,6 +54,12 @@ describe('findLinkedSets', () => {
   it('includes nested occurrences when they are passed', () => {
     const sets = findLinkedSets(allGroups('[x [a][b]], [a][b]'))
     expect(sets[0]).toMatchObject({ key: '[a][b]', count: 2 })
+  })
+
+  it('uses the alternatives an occurrence brings, with the same result', () => {
+    const occurrences = allGroups('[a][b] x [c] x [ａ] [b] x 本[议定书][协议] x [a [c]]/[b]')
+    const given = occurrences.map((o) => ({ ...o, alternatives: o.group.alternatives.map(alternativeText) }))
+    expect(findLinkedSets(given)).toEqual(findLinkedSets(occurrences))
   })
 
   it('returns nothing for no occurrences', () => {

@@ -32,12 +32,13 @@ export function keyOf(alternatives: readonly string[]): string {
 /**
  * Groups occurrences by `groupKey`. Returns every key, including those seen once (count 1):
  * sorted by count, most frequent first, then by first appearance. Callers wanting linked sets
- * proper keep `count >= 2`. Linear in the number of occurrences.
+ * proper keep `count >= 2`. Linear in the number of occurrences. An occurrence may bring its
+ * `alternatives` already as `alternativeText` gives them (the caller computed them anyway).
  */
-export function findLinkedSets(occurrences: readonly { id: string; group: BracketGroup }[]): LinkedSet[] {
+export function findLinkedSets(occurrences: readonly { id: string; group: BracketGroup; alternatives?: readonly string[] }[]): LinkedSet[] {
   const byKey = new Map<string, LinkedSet & { first: number }>()
-  occurrences.forEach(({ id, group }, index) => {
-    const alternatives = group.alternatives.map(alternativeText)
+  occurrences.forEach(({ id, group, alternatives: given }, index) => {
+    const alternatives = given ? [...given] : group.alternatives.map(alternativeText)
     const key = keyOf(alternatives)
     const set = byKey.get(key)
     if (set) {

@@ -13,6 +13,9 @@ const CJK_GAP = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u
  * wording, not a width variant.
  */
 export function normalizeText(text: string): string {
+  // Printable ASCII words separated by single spaces is already normal (no NFC change, no CJK,
+  // nothing full-width): most of a treaty's alternatives, so they skip the five passes.
+  if (ALREADY_NORMAL.test(text)) return text
   return text
     .normalize('NFC')
     .replace(/\s+/g, ' ')
@@ -22,10 +25,18 @@ export function normalizeText(text: string): string {
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
 }
 
+const ALREADY_NORMAL = /^(?:[\x21-\x7e]+(?: [\x21-\x7e]+)*)?$/
+
 /**
  * The normalised plain text of one alternative: its text, nested groups in canonical bracket
  * notation (`[a] / [b]` and `[a]/[b]` read the same), drafting notes left out.
  */
 export function alternativeText(alternative: readonly Inline[]): string {
-  return normalizeText(renderNegotiating(alternative, { canonical: true, notes: false }))
+  // Without a nested group the rendering is the text runs joined (notes left out).
+  let plain = ''
+  for (const inline of alternative) {
+    if (inline.type === 'group') return normalizeText(renderNegotiating(alternative, { canonical: true, notes: false }))
+    if (inline.type === 'text') plain += inline.text
+  }
+  return normalizeText(plain)
 }

@@ -1,6 +1,7 @@
 import { treatyBuilders } from '@accord/schema/test-builders'
 import { describe, expect, it } from 'vitest'
 import { collectGroups, collectOptionGroups } from './groups'
+import { alternativeText, groupKey } from '../core/index'
 
 const { doc, treaty, title, preamble, opening, recital, art, p, p1, og, opt, annex, br, alt, ph, note } = treatyBuilders
 
@@ -57,6 +58,14 @@ describe('collectGroups', () => {
       '[shall][should]',
     ])
     expect(groups.map((g) => !!g.group.placeholder)).toEqual([false, false, true, false, false, false, false, false])
+  })
+
+  it('gives each alternative normalised, the key being them in brackets', () => {
+    for (const g of groups) {
+      expect(g.alternatives).toEqual(g.group.alternatives.map(alternativeText))
+      expect(g.key).toBe(groupKey(g.group))
+    }
+    expect(groups[3].alternatives).toEqual(['developing [country][State] Parties [and [others]]', ''])
   })
 
   it('finds nothing in a document without brackets', () => {

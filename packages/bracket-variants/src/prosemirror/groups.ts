@@ -1,6 +1,6 @@
 import type { Node as PMNode } from 'prosemirror-model'
 import { outline, type Location, type OutlineBlock } from '@accord/schema'
-import { groupKey, type BracketGroup } from '../core/index'
+import { alternativeText, keyOf, type BracketGroup } from '../core/index'
 import { nodeToInlines } from './convert'
 
 /** One bracket group (or placeholder) of a document, with where it is. */
@@ -9,6 +9,9 @@ export interface GroupOccurrence {
   id: string
   pos: number
   group: BracketGroup
+  /** Each alternative's `alternativeText` (normalised), in order. */
+  alternatives: string[]
+  /** `groupKey(group)`: the linked set it belongs to. */
   key: string
   location: Location
   /** 1 for a group not inside another. */
@@ -27,7 +30,8 @@ export function collectGroups(doc: PMNode, blocks: readonly OutlineBlock[] = out
       for (const inline of list) {
         if (inline.type !== 'group') continue
         const pos = Number(inline.id)
-        out.push({ id: inline.id!, pos, group: inline, key: groupKey(inline), location: block.location, depth })
+        const alternatives = inline.alternatives.map(alternativeText)
+        out.push({ id: inline.id!, pos, group: inline, alternatives, key: keyOf(alternatives), location: block.location, depth })
         for (const alt of inline.alternatives) visit(alt, depth + 1)
       }
     }
