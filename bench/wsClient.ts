@@ -18,13 +18,13 @@ export class BenchSocket {
   onClose: (code: number) => void = () => {}
 
   constructor(url: string) {
-    const { hostname, port, pathname } = new URL(url)
+    const { hostname, port, pathname, search } = new URL(url)
     this.socket = net.connect({ host: hostname, port: Number(port), noDelay: true })
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('connect', () => {
         const key = randomBytes(16).toString('base64')
         this.socket.write(
-          `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+          `GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
         )
       })
       this.socket.on('data', (chunk: Buffer) => {
