@@ -1,6 +1,6 @@
-import { alternativeText, findLinkedSets, findNearDuplicates, normalizeText, type NearDuplicate } from '@accord/bracket-variants'
-import { collectGroups, RESOLUTION_META, resolveBracket, resolveLinkedSet, type GroupOccurrence, type ResolutionMeta } from '@accord/bracket-variants/prosemirror'
-import { bracketIds, elementId, linkedSetId, walkCorresponding, inlineText, bestMatch, rangeFromRelative } from '@accord/collab'
+import { findLinkedSets, findNearDuplicates, normalizeText, type NearDuplicate } from '@accord/bracket-variants'
+import { collectGroups, RESOLUTION_META, resolveBracket, resolveInTransaction, type GroupOccurrence, type ResolutionMeta } from '@accord/bracket-variants/prosemirror'
+import { elementId, groupId, linkedSetId, walkCorresponding, inlineText, bestMatch, rangeFromRelative, writeChangedBlocks } from '@accord/collab'
 import { outline, treatySchema } from '@accord/schema'
 import { Fragment, Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Command, type Transaction } from 'prosemirror-state'
@@ -72,6 +72,8 @@ interface Group {
   id: string
   pos: number
   node: PMNode
+  /** Its `bracket` element in the treaty fragment. */
+  element: Y.XmlElement
   occurrence: GroupOccurrence
   alternatives: string[]
   key: string
@@ -89,27 +91,40 @@ interface Analysis {
   byId: Map<string, Group>
   /** Every distinct choice by set id, singletons included (a set reduced to one group can still be resolved by its id). */
   sets: Map<string, SetInfo>
-  near: NearDuplicate[]
+  /** Computed on first use: a resolution does not need them. */
+  readonly near: NearDuplicate[]
   /** Group by the core's id (its position as a string). */
   byCoreId: Map<string, Group>
 }
 
 function analyse(fragment: Y.XmlFragment, doc: PMNode): Analysis {
-  const ids = bracketIds(fragment, doc)
+  const brackets = new Map<number, { element: Y.XmlElement; node: PMNode }>()
+  walkCorresponding(fragment, doc, ({ element, node, pos }) => {
+    if (node.type.name === 'bracket') brackets.set(pos, { element, node })
+  })
   const occurrences = collectGroups(doc, outline(doc)).filter((g) => !g.group.placeholder)
   const groups: Group[] = occurrences.map((occurrence) => {
-    const id = ids.get(occurrence.pos)
-    if (!id) throw new Error(`no Y element corresponds to the bracket at position ${occurrence.pos}`)
-    return { id, pos: occurrence.pos, node: doc.nodeAt(occurrence.pos)!, occurrence, alternatives: occurrence.group.alternatives.map(alternativeText), key: occurrence.key }
+    const bracket = brackets.get(occurrence.pos)
+    if (!bracket) throw new Error(`no Y element corresponds to the bracket at position ${occurrence.pos}`)
+    return { id: groupId(bracket.element), pos: occurrence.pos, node: bracket.node, element: bracket.element, occurrence, alternatives: occurrence.alternatives, key: occurrence.key }
   })
   const byCoreId = new Map(groups.map((g) => [g.occurrence.id, g]))
-  const linked = findLinkedSets(occurrences.map((g) => ({ id: g.id, group: g.group })))
+  const linked = findLinkedSets(occurrences)
   const sets = new Map<string, SetInfo>()
   for (const s of linked) {
     const id = linkedSetId(s.key)
     sets.set(id, { id, key: s.key, alternatives: s.alternatives, members: s.members.map((m) => byCoreId.get(m)!) })
   }
-  return { groups, byId: new Map(groups.map((g) => [g.id, g])), sets, near: findNearDuplicates(linked), byCoreId }
+  let near: NearDuplicate[] | undefined
+  return {
+    groups,
+    byId: new Map(groups.map((g) => [g.id, g])),
+    sets,
+    get near() {
+      return (near ??= findNearDuplicates(linked))
+    },
+    byCoreId,
+  }
 }
 
 function setOf(analysis: Analysis, group: Group): SetInfo | undefined {
@@ -180,14 +195,59 @@ interface Working {
  * before anything is written leaves the document unchanged (reading may only drop content that
  * does not fit the schema, as every editor does).
  */
-function inTransaction<T>(room: RoomLike, actor: Actor, action: (w: Working) => T): T {
+function inTransaction<T>(room: RoomLike, actor: Actor, action: (w: Working) => T, clock?: PhaseClock): T {
   let result: T | undefined
   room.transact(actorLabel(actor), (ydoc) => {
     const fragment = ydoc.getXmlFragment(TREATY_FRAGMENT)
     const { doc, meta } = initProseMirrorDoc(fragment, treatySchema)
-    result = action({ ydoc, fragment, doc, meta, analysis: analyse(fragment, doc) })
+    clock?.lap('read')
+    const analysis = analyse(fragment, doc)
+    clock?.lap('analyse')
+    result = action({ ydoc, fragment, doc, meta, analysis })
   })
+  clock?.lap('commit')
   return result as T
+}
+
+/** Milliseconds spent in each part of a resolution, for the benchmark (see onResolveTimings). */
+export interface ResolveTimings {
+  /** Reading the treaty from Y as a ProseMirror document. */
+  read: number
+  /** Listing the open groups and linked sets, with their ids. */
+  analyse: number
+  /** Building the ProseMirror transaction that replaces the brackets. */
+  change: number
+  /** Writing the change into Y. */
+  writeY: number
+  /** Relative positions and context of each resolved group. */
+  anchors: number
+  /** The audit entry. */
+  audit: number
+  /** The end of the Yjs transaction: encoding the update, the room's update handlers. */
+  commit: number
+  total: number
+  groups: number
+}
+
+class PhaseClock {
+  readonly times: Record<string, number> = {}
+  private readonly start = performance.now()
+  private last = this.start
+  lap(phase: keyof ResolveTimings): void {
+    const now = performance.now()
+    this.times[phase] = (this.times[phase] ?? 0) + now - this.last
+    this.last = now
+  }
+  total(): number {
+    return performance.now() - this.start
+  }
+}
+
+let timingsListener: ((timings: ResolveTimings) => void) | null = null
+
+/** Calls `listener` after every resolution with the time spent in each part (benchmarks); null stops. */
+export function onResolveTimings(listener: ((timings: ResolveTimings) => void) | null): void {
+  timingsListener = listener
 }
 
 /** Runs a command on the document and returns its transaction; a refusal is a conflict with the current text. */
@@ -198,8 +258,13 @@ function runCommand(doc: PMNode, command: Command, what: string): Transaction {
   return tr
 }
 
+/**
+ * Writes `doc` (the treaty after the action) into Y as y-prosemirror's `updateYFragment` on the
+ * whole fragment would: only the blocks that changed are compared and written (see
+ * writeChangedBlocks), so a resolution of 500 groups does not compare every block of the treaty.
+ */
 function write(w: Working, doc: PMNode): void {
-  updateYFragment(w.ydoc, w.fragment, doc, w.meta)
+  writeChangedBlocks(w.ydoc, w.fragment, w.doc, doc, w.meta)
 }
 
 function auditGroup(g: Group): AuditGroup {
@@ -262,7 +327,8 @@ export function resolve(room: RoomLike, actor: Actor, body: unknown): { resolved
   const choose = stringField(b, 'choose', RESOLVE_EXAMPLE)
   const bySet = 'set' in b
   const target = stringField(b, bySet ? 'set' : 'group', RESOLVE_EXAMPLE)
-  return inTransaction(room, actor, (w) => {
+  const clock = timingsListener ? new PhaseClock() : undefined
+  const result = inTransaction(room, actor, (w) => {
     let tr: Transaction
     let setId: string | null = null
     let description: string
@@ -271,7 +337,9 @@ export function resolve(room: RoomLike, actor: Actor, body: unknown): { resolved
       const set = w.analysis.sets.get(target)
       if (!set) throw new BracketActionError(404, 'not-found', `the linked set ${target} has no open group any more (it was resolved or its text deleted); reload the list of brackets`)
       choice = choiceIndex(set.alternatives, choose, `the linked set ${notation(set.alternatives)}`)
-      tr = runCommand(w.doc, resolveLinkedSet(set.key, choice), `resolving the linked set ${notation(set.alternatives)}`)
+      // The set's members are the groups resolveLinkedSet(set.key, choice) would find again.
+      tr = EditorState.create({ schema: treatySchema, doc: w.doc }).tr
+      resolveInTransaction(tr, new Map(set.members.map((m) => [m.pos, choice])))
       setId = set.id
       description = `the linked set ${notation(set.alternatives)}`
     } else {
@@ -283,8 +351,11 @@ export function resolve(room: RoomLike, actor: Actor, body: unknown): { resolved
     }
     const meta = tr.getMeta(RESOLUTION_META) as ResolutionMeta
     const resolved = meta.groups.map((pos) => w.analysis.byCoreId.get(String(pos))!).sort((x, y) => x.pos - y.pos)
+    clock?.lap('change')
     write(w, tr.doc)
+    clock?.lap('writeY')
     const anchors = anchorsOf(w, tr, resolved)
+    clock?.lap('anchors')
     const chosen = choice === null ? '' : normalizeText(choose)
     const verb = choice === null ? 'Dropped' : `Chose ${JSON.stringify(chosen)} in`
     const count = resolved.length === 1 ? '1 group' : `${resolved.length} groups`
@@ -296,8 +367,11 @@ export function resolve(room: RoomLike, actor: Actor, body: unknown): { resolved
       detail: `${verb} ${description} (${count}).`,
       anchors,
     })
+    clock?.lap('audit')
     return { resolved: resolved.length, entry: entry.id }
-  })
+  }, clock)
+  if (clock && timingsListener) timingsListener({ read: 0, analyse: 0, change: 0, writeY: 0, anchors: 0, audit: 0, commit: 0, ...clock.times, total: clock.total(), groups: result.resolved })
+  return result
 }
 
 /**
@@ -311,8 +385,10 @@ function anchorsOf(w: Working, tr: Transaction, resolved: readonly Group[]): Gro
   const outer: Group[] = []
   const ranges: { g: Group; from: number; to: number }[] = []
   for (const g of resolved) {
-    // Sorted by position: a container comes before what it contains.
-    const container = outer.find((o) => o.pos < g.pos && g.pos + g.node.nodeSize <= o.pos + o.node.nodeSize)
+    // Sorted by position: a container comes before what it contains, and outer groups do not
+    // overlap, so only the last one can contain this one.
+    const last = outer.at(-1)
+    const container = last && last.pos < g.pos && g.pos + g.node.nodeSize <= last.pos + last.node.nodeSize ? last : undefined
     if (container) {
       out.push({ group: g.id, start: null, end: null, size: 0, bracket: g.node.toJSON(), within: container.id, context: null })
       continue
@@ -320,7 +396,7 @@ function anchorsOf(w: Working, tr: Transaction, resolved: readonly Group[]): Gro
     outer.push(g)
     ranges.push({ g, from: tr.mapping.map(g.pos, -1), to: tr.mapping.map(g.pos + g.node.nodeSize, 1) })
   }
-  const parents = elementsAt(w.fragment, tr.doc, new Set(ranges.map((r) => tr.doc.resolve(r.from).before())))
+  const parents = parentElements(w, tr.doc, ranges)
   for (const { g, from, to } of ranges) {
     const start = absolutePositionToRelativePosition(from, w.fragment, w.meta.mapping) as Y.RelativePosition
     let end = start
@@ -348,6 +424,25 @@ function anchorsOf(w: Working, tr: Transaction, resolved: readonly Group[]): Gro
 
 /** Characters of context kept on each side of a resolved group's text. */
 const CONTEXT = 32
+
+/**
+ * The element holding each range's text (a paragraph, or the alternative of a group left
+ * open), by the position before it in `doc`: the element that held the bracket, when the write
+ * kept it for that node (it almost always does), else found by a walk of the whole document.
+ */
+function parentElements(w: Working, doc: PMNode, ranges: readonly { g: Group; from: number }[]): Map<number, Y.XmlElement> {
+  const found = new Map<number, Y.XmlElement>()
+  const missing = new Set<number>()
+  for (const { g, from } of ranges) {
+    const $from = doc.resolve(from)
+    const before = $from.before()
+    const parent = g.element.parent
+    if (parent instanceof Y.XmlElement && !parent._item?.deleted && w.meta.mapping.get(parent) === $from.parent) found.set(before, parent)
+    else missing.add(before)
+  }
+  for (const [pos, element] of elementsAt(w.fragment, doc, missing)) found.set(pos, element)
+  return found
+}
 
 /** The elements standing at `positions` (positions before a node) of `doc`. */
 function elementsAt(fragment: Y.XmlFragment, doc: PMNode, positions: ReadonlySet<number>): Map<number, Y.XmlElement> {

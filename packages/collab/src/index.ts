@@ -3,3 +3,4 @@ export { walkCorresponding, elementId, groupId, isGroupId, bracketIds, findGroup
 export { GUARDED_NODES, movesGuardedContent, structureGuard, touchesBracketStructure } from './guard'
 export { inlineText } from './inlineText'
 export { bestMatch, inDeletedContent, rangeFromRelative, type PassageContext } from './anchors'
+export { writeChangedBlocks, type WriteMeta } from './write'
