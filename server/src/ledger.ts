@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3'
 import type { Node as PMNode } from 'prosemirror-model'
 import * as Y from 'yjs'
 import type { SqliteStorage } from './SqliteStorage'
-import { newServerYDoc, readTreaty } from './treatyDoc'
+import { newHistoryYDoc, readTreaty } from './treatyDoc'
 
 /*
  * The tamper-evident record of what was stored: an append-only, hash-chained table beside the
@@ -194,6 +194,20 @@ export class Ledger {
   }
 }
 
+/**
+ * A document's whole history, replayed from its ledger into a `newHistoryYDoc` that keeps every
+ * deleted item, so `Y.createDocFromSnapshot` can rebuild any past state (the room's own document
+ * is garbage-collected). Only what is durable is in the ledger. The caller destroys the document.
+ */
+export function ledgerHistory(db: Database.Database, docId: string): Y.Doc {
+  const doc = newHistoryYDoc()
+  const rows = db.prepare("SELECT content FROM ledger WHERE doc = ? AND kind IN ('seed', 'baseline', 'update') ORDER BY n").all(docId) as { content: Uint8Array }[]
+  doc.transact(() => {
+    for (const row of rows) Y.applyUpdate(doc, row.content)
+  }, 'ledger')
+  return doc
+}
+
 /** One entry as a person reads it in a message: "entry 12 (update by p_… at 2026-…)". */
 export function describeEntry(e: { n: number; kind: string; actor: string; time: number; name?: string | null }): string {
   const when = Number.isFinite(e.time) ? new Date(e.time).toISOString() : String(e.time)
@@ -282,7 +296,7 @@ export function verifyDocument(db: Database.Database, docId: string, stored: rea
   }
 
   // 2. Replay.
-  const replay = newServerYDoc()
+  const replay = newHistoryYDoc()
   const recorded = new Map<string, { entry: Row; record: RevisionRecord }>()
   let seedState: Uint8Array | null = null
   try {
@@ -386,7 +400,7 @@ function checkRevision(
     }
     try {
       const snapshot = Y.decodeSnapshot(entry ? Buffer.from(entry.record.snapshot, 'base64') : revision.snapshot)
-      const restored = Y.createDocFromSnapshot(replay, snapshot, newServerYDoc())
+      const restored = Y.createDocFromSnapshot(replay, snapshot, newHistoryYDoc())
       try {
         rebuilt = readTreaty(restored)
       } finally {
@@ -430,7 +444,7 @@ export function firstDifference(a: PMNode, b: PMNode): string {
  * deletions (state vector and delete set), the same content in every root, the same treaty.
  */
 function compareStored(replay: Y.Doc, stored: readonly Uint8Array[], problem: (message: string) => void): void {
-  const current = newServerYDoc()
+  const current = newHistoryYDoc()
   try {
     try {
       current.transact(() => {
@@ -461,23 +475,39 @@ function compareStored(replay: Y.Doc, stored: readonly Uint8Array[], problem: (m
       problem(`the stored document (checkpoint and log) differs from the replayed ledger ${firstDifference(treatyB, treatyA)}`)
       return
     }
-    // Every item's content, deleted ones included (with gc off they are what revisions are rebuilt from).
-    const digestsA = itemDigests(replay)
-    const digestsB = itemDigests(current)
-    for (const [client, digest] of digestsA) {
-      if (digestsB.get(client) === digest) continue
-      const linesA: string[] = []
-      const linesB: string[] = []
-      itemLines(replay, client, (line) => linesA.push(line))
-      itemLines(current, client, (line) => linesB.push(line))
-      const at = linesA.findIndex((line, i) => line !== linesB[i])
-      const line = (at >= 0 ? linesA[at] : linesB[linesA.length]) ?? `${client}:?`
-      problem(`the stored document (checkpoint and log) is not the replayed ledger: the content of Yjs item ${line.split(' ')[0]} differs (deleted text, or a root other than the treaty)`)
-      break
+    // Every item's content, where it is and after what. The store is garbage-collected (rooms
+    // are; a checkpoint written before they were is not): both sides are compared collected, so
+    // deleted text counts by its length and the ledger alone holds what it was.
+    const collectedA = collected(replay)
+    const collectedB = collected(current)
+    try {
+      const digestsA = itemDigests(collectedA)
+      const digestsB = itemDigests(collectedB)
+      for (const [client, digest] of digestsA) {
+        if (digestsB.get(client) === digest) continue
+        const linesA: string[] = []
+        const linesB: string[] = []
+        itemLines(collectedA, client, (line) => linesA.push(line))
+        itemLines(collectedB, client, (line) => linesB.push(line))
+        const at = linesA.findIndex((line, i) => line !== linesB[i])
+        const line = (at >= 0 ? linesA[at] : linesB[linesA.length]) ?? `${client}:?`
+        problem(`the stored document (checkpoint and log) is not the replayed ledger: the content of Yjs item ${line.split(' ')[0]} differs (a deleted item's length or place, or a root other than the treaty)`)
+        break
+      }
+    } finally {
+      collectedA.destroy()
+      collectedB.destroy()
     }
   } finally {
     current.destroy()
   }
+}
+
+/** A garbage-collected copy of a document, as a room holds it. */
+function collected(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc({ gc: true })
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
+  return copy
 }
 
 /**

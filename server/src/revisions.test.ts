@@ -158,7 +158,10 @@ describe('revisions', () => {
     expect(refusal(() => revisionDoc(store, docId, 'r_nothing'))).toMatchObject({ status: 404, code: 'not-found' })
   })
 
-  it("keeps a revision's text as it was, and the room's history rebuilds the same text from its snapshot", () => {
+  /** Stores what the room did so far, as its write queue would: the ledger is the history snapshots are rebuilt from. */
+  const flush = () => storage.append(room.updates.splice(0).map((update) => ({ docId, update })))
+
+  it("keeps a revision's text as it was, and the room's history rebuilds the same text from its snapshot", async () => {
     const initial = readTreaty(room.doc)
     const r1 = saveRevision(store, room, chair, {}).revision
     resolveLinkedSet(room)
@@ -182,10 +185,11 @@ describe('revisions', () => {
     same(revisionDoc(store, docId, 'initial'), initial)
     same(revisionDoc(store, docId, r2.id), afterResolution)
     same(revisionDoc(store, docId, 'Rev.2'), afterResolution)
+    await flush()
     for (const ref of ['initial', r1.id, r2.id]) same(snapshotDoc(store, room, ref), revisionDoc(store, docId, ref))
   })
 
-  it('restores a revision as the next state of the text; a synced peer converges to it', () => {
+  it('restores a revision as the next state of the text; a synced peer converges to it', async () => {
     const peer = peerOf(room)
     const r1 = saveRevision(store, room, chair, {}).revision
     resolveLinkedSet(room)
@@ -204,6 +208,7 @@ describe('revisions', () => {
     expect(last).toMatchObject({ id: entry, action: 'restore', detail: 'Restored the text of revision 1, “Rev.1”.', actor: chair })
 
     // Nothing is lost: the later revision still rebuilds from the history, and can be restored in turn.
+    await flush()
     same(snapshotDoc(store, room, r2.id), revisionDoc(store, docId, r2.id))
     restoreRevision(store, room, chair, 'Rev.2')
     same(readTreaty(peer), revisionDoc(store, docId, r2.id))

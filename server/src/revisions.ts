@@ -6,16 +6,16 @@ import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import { actorLabel, appendAudit, appendAuditIn, readAudit, type Actor, type RoomLike } from './audit'
 import { newDocumentId } from './ids'
-import { Ledger, revisionContent } from './ledger'
-import { newServerYDoc, readTreaty, TREATY_FRAGMENT } from './treatyDoc'
+import { Ledger, ledgerHistory, revisionContent } from './ledger'
+import { newHistoryYDoc, newServerYDoc, readTreaty, TREATY_FRAGMENT } from './treatyDoc'
 
 /*
  * Named revisions (Rev.1, Rev.2, …): the text frozen at a moment, kept by the server with who
  * saved it and when, compared with any other, exported, restored.
  *
  * A revision stores two things: the Yjs snapshot of the room's document (its state vector and
- * delete set: with `gc: false` the room keeps every deleted item, so `Y.createDocFromSnapshot`
- * can rebuild the text of any snapshot) and the treaty itself as an `accord-treaty` file, which
+ * delete set: replayed over the ledger, which keeps every update, `Y.createDocFromSnapshot`
+ * rebuilds the text of any snapshot) and the treaty itself as an `accord-treaty` file, which
  * is what exports, comparisons and restores read, so that none of them depends on the history
  * still being complete.
  *
@@ -157,6 +157,11 @@ export class RevisionStore {
       lastNumber: db.prepare('SELECT MAX(number) AS n FROM revisions WHERE doc = ?'),
       seed: db.prepare('SELECT state, created FROM revision_seeds WHERE doc = ?'),
     }
+  }
+
+  /** The document's history replayed from the ledger (see `ledgerHistory`); the caller destroys it. */
+  history(docId: string): Y.Doc {
+    return ledgerHistory(this.db, docId)
   }
 
   /** Revision 0 of `docId`, written from its seed the first time it is needed; undefined when the seed was not kept. */
@@ -313,16 +318,22 @@ function docOf(row: FullRow): PMNode {
 }
 
 /**
- * The text of a revision rebuilt from its Yjs snapshot and the room's history (what the
- * stored treaty is checked against; y-prosemirror's snapshot view uses the same).
+ * The text of a revision rebuilt from its Yjs snapshot and the document's history as the ledger
+ * holds it (what the stored treaty is checked against; `accord verify` does the same). The
+ * revision's updates must be durable, which they are once the room's write queue has flushed.
  */
 export function snapshotDoc(store: RevisionStore, room: RevisionRoom, rid: string): PMNode {
   const row = store.find(room.id, rid)
-  const restored = Y.createDocFromSnapshot(room.doc, Y.decodeSnapshot(row.snapshot), newServerYDoc())
+  const history = store.history(room.id)
   try {
-    return readTreaty(restored)
+    const restored = Y.createDocFromSnapshot(history, Y.decodeSnapshot(row.snapshot), newHistoryYDoc())
+    try {
+      return readTreaty(restored)
+    } finally {
+      restored.destroy()
+    }
   } finally {
-    restored.destroy()
+    history.destroy()
   }
 }
 

@@ -7,11 +7,23 @@ import * as Y from 'yjs'
 export const TREATY_FRAGMENT = 'treaty'
 
 /**
- * Server documents keep their whole history (`gc: false`): named revisions and their
- * comparison use y-prosemirror snapshots, which need deleted content to still be there. The
- * cost is size: deleted text stays in the state, and maxDocumentBytes counts it.
+ * A room's document: garbage-collected, like every Yjs client's. Deleted text keeps only its
+ * length, and whatever was inside a deleted element (y-prosemirror rewrites a paragraph when a
+ * bracket earlier in it is resolved, or when it is joined or split) collapses into ranges, so
+ * the state a room loads, stores at each compaction and sends to a new client grows with the
+ * text rather than with the months of editing behind it. The history itself is not lost: every
+ * update is kept, never compacted, in the ledger (`ledger.ts`), and `ledgerHistory` replays it
+ * into a `newHistoryYDoc` when a past state must be rebuilt.
  */
 export function newServerYDoc(): Y.Doc {
+  return new Y.Doc({ gc: true })
+}
+
+/**
+ * A document that keeps every deleted item (`gc: false`), for replaying the ledger:
+ * `Y.createDocFromSnapshot` rebuilds the text of any past snapshot from it.
+ */
+export function newHistoryYDoc(): Y.Doc {
   return new Y.Doc({ gc: false })
 }
 
