@@ -5,20 +5,24 @@ import * as Y from 'yjs'
 import { SqliteStorage, DATABASE_FILE } from '../server/src/SqliteStorage'
 import { connectClient, removeDir, startTestServer, tempDir, waitFor, type TestClient } from '../server/src/testing'
 import type { AccordServer } from '../server/src/server'
+import { newServerYDoc } from '../server/src/treatyDoc'
 
 /*
  * History benchmark: a document that went through N small edits (a long negotiation) must open
  * as fast as one that went through 100. Each edit is one Yjs update sent by a stock y-websocket
- * client through the real server (checked, applied, appended to SQLite, compacted as the server
- * does), alternately inserting and deleting a character so the visible text stays the size of
- * the sample while the history (tombstones, gc off) grows. Then the server is closed, started
- * again on the same data directory, and a fresh client's connect → synced is timed on a cold
- * room (a restart before every run) and on a warm one (the room already in memory).
+ * client through the real server (checked, applied, appended to SQLite and the ledger,
+ * compacted as the server does); the visible text stays the size of the sample while the
+ * history grows (see HistoryWorkload). Then the server is closed, started again on the same data
+ * directory, and a fresh client's connect → synced is timed on a cold room (a restart before
+ * every run) and on a warm one (the room already in memory). The state a room holds is
+ * garbage-collected (deleted text keeps its length only; the ledger keeps the history), so what
+ * grows is the number of Yjs items, not the deleted text.
  *
  * Run alone: `npx tsx bench/history.ts [--updates 100,100000] [--runs 5]`.
  */
 
 export interface HistoryRow {
+  workload: HistoryWorkload
   updates: number
   /** Time to write the updates through the server (indicative). */
   writeMs: number
@@ -30,11 +34,14 @@ export interface HistoryRow {
   coldOpenMaxMs: number
   /** Fresh client joining a room already in memory (p50). */
   warmOpenP50Ms: number
-  /** Size of the state a new client receives. */
+  /** Size of the state a new client receives (sync step 2 for an empty state vector). */
   syncBytes: number
-  /** Diagnostics: applying the stored updates to a fresh server Y.Doc (gc off), and the state's size were it garbage-collected. */
+  /** Yjs structs (items, deleted ones included) in the state: what a new client integrates one by one. */
+  items: number
+  /** A fresh Y.Doc applying that state, in this process (p50 of 3): the client's share of an open. */
+  clientApplyMs: number
+  /** Diagnostics: applying the stored updates to a fresh server Y.Doc, as the server does when it loads the room. */
   serverApplyMs: number
-  gcStateBytes: number
 }
 
 /** Every XmlText under a paragraph or recital of the treaty fragment. */
@@ -72,9 +79,90 @@ async function timeOpen(server: AccordServer, docId: string): Promise<{ ms: numb
   return { ms, bytes }
 }
 
+/**
+ * How the history is written, one Yjs update per call:
+ * - `negotiation`: what delegates and facilitators do over months. Typing runs (a word or a
+ *   phrase, one update per keystroke, at a random place), backspacing runs, deleting a selected
+ *   word or phrase in one update, and (one start in a hundred) a paragraph written anew as
+ *   y-prosemirror does when its structure changes. Deletions balance insertions, so the text
+ *   keeps the sample's size while the history grows.
+ * - `scattered`: the worst case for any sequence CRDT: one character inserted at a random
+ *   place, then one deleted at another, forever. No two edits are ever adjacent, so nothing
+ *   merges and every edit stays a separate item (a tombstone) in the state.
+ */
+export type HistoryWorkload = 'negotiation' | 'scattered'
+
+export const HISTORY_WORKLOADS: HistoryWorkload[] = ['negotiation', 'scattered']
+
+function workloadEditor(workload: HistoryWorkload, texts: Y.XmlText[]): () => void {
+  let seed = 12345
+  const rnd = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+    return (seed >>> 8) % n
+  }
+  const total = () => texts.reduce((n, t) => n + t.length, 0)
+  const start = total()
+  if (workload === 'scattered') {
+    let done = 0
+    return () => {
+      const t = texts[rnd(texts.length)]
+      if (done++ % 2 === 0) t.insert(rnd(t.length + 1), 'x')
+      else if (t.length > 1) t.delete(rnd(t.length), 1)
+      else t.insert(0, 'y')
+    }
+  }
+  const phrase = 'the Parties shall cooperate in good faith to ensure adequate and predictable finance '
+  // The run in progress: what it does, where, and how many updates are left.
+  let run: { kind: 'type' | 'backspace'; text: Y.XmlText; at: number; left: number; offset: number } | null = null
+  let size = start
+  return () => {
+    if (!run) {
+      const which = rnd(texts.length)
+      const t = texts[which]
+      const r = rnd(100)
+      if (r === 0 && t.parent instanceof Y.XmlElement) {
+        // The paragraph's text written anew, as y-prosemirror writes a paragraph whose structure
+        // changed (a bracket in it resolved, the paragraph joined or split): the old text is
+        // deleted as a whole and a new one takes its place.
+        const parent = t.parent
+        const index = parent.toArray().indexOf(t)
+        const fresh = new Y.XmlText()
+        fresh.insert(0, t.toString())
+        parent.delete(index, 1)
+        parent.insert(index, [fresh])
+        texts[which] = fresh
+        return
+      }
+      const grow = size < start + 200 && (size < start - 200 || r < 55)
+      if (grow) run = { kind: 'type', text: t, at: rnd(t.length + 1), left: 3 + rnd(30), offset: rnd(phrase.length) }
+      else if (r < 80 || t.length < 2) run = { kind: 'backspace', text: t, at: t.length ? 1 + rnd(t.length) : 0, left: 1 + rnd(8), offset: 0 }
+      else {
+        // A selected word or phrase deleted at once.
+        const n = Math.min(t.length, 4 + rnd(40))
+        const at = rnd(t.length - n + 1)
+        t.delete(at, n)
+        size -= n
+        return
+      }
+    }
+    const current = run
+    if (current.kind === 'type') {
+      current.text.insert(Math.min(current.at, current.text.length), phrase[(current.offset++) % phrase.length])
+      current.at++
+      size++
+    } else if (current.at > 0 && current.text.length > 0) {
+      current.at = Math.min(current.at, current.text.length)
+      current.text.delete(current.at - 1, 1)
+      current.at--
+      size--
+    } else current.text.insert(0, 'a')
+    if (--current.left <= 0) run = null
+  }
+}
+
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-export async function runHistoryRow(updates: number, runs: number): Promise<HistoryRow> {
+export async function runHistoryRow(workload: HistoryWorkload, updates: number, runs: number): Promise<HistoryRow> {
   const dataDir = tempDir('accord-bench-history-')
   try {
     const base = { dataDir, durability: 'normal' as const, roomIdleMs: 60_000 }
@@ -87,26 +175,13 @@ export async function runHistoryRow(updates: number, runs: number): Promise<Hist
     await synced(writer)
     const texts = paragraphTexts(writer.doc)
     if (texts.length < 4) throw new Error('the history benchmark needs a document with paragraphs')
-    let seed = 12345
-    const rnd = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
-      return (seed >>> 8) % n
-    }
+    const edit = workloadEditor(workload, texts)
     const room = (await waitFor(() => server.rooms.get(docId), 'room'))!
     const t0 = performance.now()
     const chunk = 500
     for (let done = 0; done < updates; ) {
       const n = Math.min(chunk, updates - done)
-      for (let i = 0; i < n; i++, done++) {
-        writer.doc.transact(() => {
-          // Insert at one random place, delete at another: the text keeps its size, the
-          // history (tombstones that do not merge) grows with every edit.
-          const t = texts[rnd(texts.length)]
-          if (done % 2 === 0) t.insert(rnd(t.length + 1), 'x')
-          else if (t.length > 1) t.delete(rnd(t.length), 1)
-          else t.insert(0, 'y')
-        })
-      }
+      for (let i = 0; i < n; i++, done++) writer.doc.transact(() => edit())
       const want = Y.getState(writer.doc.store, writer.doc.clientID)
       await waitFor(() => Y.getState(room.doc.store, writer.doc.clientID) >= want, 'the server to apply the edits', 120_000)
     }
@@ -118,21 +193,28 @@ export async function runHistoryRow(updates: number, runs: number): Promise<Hist
     const stored = (await storage.load(docId))!
     await storage.close()
     const ta = performance.now()
-    const serverDoc = new Y.Doc({ gc: false })
+    const serverDoc = newServerYDoc()
     serverDoc.transact(() => stored.updates.forEach((u) => Y.applyUpdate(serverDoc, u)))
     const serverApplyMs = performance.now() - ta
-    const gcDoc = new Y.Doc()
-    Y.applyUpdate(gcDoc, Y.encodeStateAsUpdate(serverDoc))
-    const gcStateBytes = Y.encodeStateAsUpdate(gcDoc).length
+    // What the server sends a new client (sync step 2 for an empty state vector), and what it costs that client to apply.
+    const state = Y.encodeStateAsUpdate(serverDoc)
+    const applies: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const tc = performance.now()
+      const client = new Y.Doc()
+      Y.applyUpdate(client, state)
+      applies.push(performance.now() - tc)
+      client.destroy()
+    }
+    let items = 0
+    for (const structs of serverDoc.store.clients.values()) items += structs.length
 
     const cold: number[] = []
     const warm: number[] = []
-    let syncBytes = 0
     for (let r = -1; r < runs; r++) {
       server = await startTestServer(base)
       const first = await timeOpen(server, docId)
       if (r >= 0) cold.push(first.ms) // run -1 warms the process up
-      syncBytes = first.bytes
       // Keep one client connected so the room stays loaded, then time a second fresh one.
       const keeper = connectClient(server, docId)
       await synced(keeper)
@@ -142,6 +224,7 @@ export async function runHistoryRow(updates: number, runs: number): Promise<Hist
       await server.close()
     }
     return {
+      workload,
       updates,
       writeMs,
       storedLogRows: stored.logCount,
@@ -149,30 +232,32 @@ export async function runHistoryRow(updates: number, runs: number): Promise<Hist
       coldOpenP50Ms: p50(cold),
       coldOpenMaxMs: Math.max(...cold),
       warmOpenP50Ms: p50(warm),
-      syncBytes,
+      syncBytes: state.length,
+      items,
+      clientApplyMs: p50(applies),
       serverApplyMs,
-      gcStateBytes,
     }
   } finally {
     removeDir(dataDir)
   }
 }
 
-export async function runHistoryBench(counts: number[], runs: number): Promise<HistoryRow[]> {
+export async function runHistoryBench(counts: number[], runs: number, workloads: HistoryWorkload[] = HISTORY_WORKLOADS): Promise<HistoryRow[]> {
   const rows: HistoryRow[] = []
-  for (const n of counts) rows.push(await runHistoryRow(n, runs))
+  await runHistoryRow('negotiation', 100, 1) // warms the process up (JIT, SQLite, the first server); not reported
+  for (const workload of workloads) for (const n of counts) rows.push(await runHistoryRow(workload, n, runs))
   return rows
 }
 
 export function formatHistory(rows: HistoryRow[]): string {
-  const base = rows[0]
   const out = [
-    '| stored updates | write time | stored after restart | state sent to a new client | cold open p50 (max) | warm open p50 | cold open vs first row | server: apply stored state | state if garbage-collected |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| workload | stored updates | write time | stored after restart | Yjs items | state sent to a new client | cold open p50 (max) | warm open p50 | cold open vs fewest updates | server: load stored state | client: apply state |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   for (const r of rows) {
+    const base = rows.find((b) => b.workload === r.workload)!
     out.push(
-      `| ${r.updates.toLocaleString('en')} | ${(r.writeMs / 1000).toFixed(1)} s | ${r.storedLogRows} log rows, ${(r.storedBytes / 1024).toFixed(0)} KB | ${(r.syncBytes / 1024).toFixed(0)} KB | ${r.coldOpenP50Ms.toFixed(1)} ms (${r.coldOpenMaxMs.toFixed(1)}) | ${r.warmOpenP50Ms.toFixed(1)} ms | ${(r.coldOpenP50Ms / base.coldOpenP50Ms).toFixed(2)}× | ${r.serverApplyMs.toFixed(1)} ms | ${(r.gcStateBytes / 1024).toFixed(0)} KB |`,
+      `| ${r.workload} | ${r.updates.toLocaleString('en')} | ${(r.writeMs / 1000).toFixed(1)} s | ${r.storedLogRows} log rows, ${(r.storedBytes / 1024).toFixed(0)} KB | ${r.items.toLocaleString('en')} | ${(r.syncBytes / 1024).toFixed(0)} KB | ${r.coldOpenP50Ms.toFixed(1)} ms (${r.coldOpenMaxMs.toFixed(1)}) | ${r.warmOpenP50Ms.toFixed(1)} ms | ${(r.coldOpenP50Ms / base.coldOpenP50Ms).toFixed(2)}× | ${r.serverApplyMs.toFixed(1)} ms | ${r.clientApplyMs.toFixed(1)} ms |`,
     )
   }
   return out.join('\n')
@@ -184,7 +269,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i >= 0 ? process.argv[i + 1] : undefined
   }
   const counts = (arg('--updates') ?? '100,20000').split(',').map(Number)
-  const rows = await runHistoryBench(counts, Number(arg('--runs') ?? 5))
+  const workloads = (arg('--workload')?.split(',') as HistoryWorkload[] | undefined) ?? HISTORY_WORKLOADS
+  const rows = await runHistoryBench(counts, Number(arg('--runs') ?? 5), workloads)
   console.log(formatHistory(rows))
   process.exit(0)
 }
