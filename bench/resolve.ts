@@ -1,178 +1,232 @@
 import { treatySchema } from '@accord/schema'
-import { collectGroups, linkedSetDecisions, resolveInTransaction, resolveLinkedSet } from '@accord/bracket-variants/prosemirror'
+import { collectGroups, linkedSetDecisions, resolveLinkedSet } from '@accord/bracket-variants/prosemirror'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Transaction } from 'prosemirror-state'
-import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
-import * as Y from 'yjs'
-import { connectClient, removeDir, startTestServer, tempDir, waitFor, type TestClient } from '../server/src/testing'
+import type * as Y from 'yjs'
+import { onResolveTimings, type ResolveTimings } from '../server/src/brackets'
+import { HeadlessEditor } from '../server/src/fuzz/HeadlessEditor'
+import { connectClient, invite, removeDir, startTestServer, tempDir, waitFor, type TestClient } from '../server/src/testing'
 import { generateLargeTreaty, type LargeTreatySpec } from './largeTreaty'
 
 /*
- * Resolving a linked set (`[Protocol][Agreement]` × N) on a generated treaty: the command
- * (`resolveLinkedSet`) as one transaction on an EditorState, split into finding the groups and
- * building/applying the transaction, against the same number of plain ProseMirror
- * replacements (positions known in advance: the floor any resolution costs). Then the same
- * resolution between two peers through the real server: peer A applies it to its state and
- * writes it into Y with y-prosemirror's `updateYFragment` (as ySyncPlugin does), peer B
- * receives the update and rebuilds its ProseMirror document from Y.
+ * Resolving a linked set (`[Protocol][Agreement]` × N) on a generated treaty, as it happens
+ * now: the facilitator's `POST /api/documents/:id/resolutions {set, choose}` to a real server,
+ * which makes the change in one Yjs transaction (text and audit entry), stores it and
+ * broadcasts it; two peers, each a y-websocket client with a headless editor that runs the
+ * editor's ySyncPlugin (server/src/fuzz/HeadlessEditor.ts), show it. Timed: the server's work
+ * in-process, in parts (onResolveTimings), the HTTP answer, and when each peer has received the
+ * update and when its editor shows it, all from the moment the request is sent.
  *
- * Run alone: `npx tsx bench/resolve.ts [--size large|medium|sample]`.
+ * The baseline, measured in the same run: N plain ProseMirror `replaceWith` at known positions
+ * + apply (the floor any resolution costs), and the pure ProseMirror command on an EditorState.
+ * Each run uses a fresh document of the same server.
+ *
+ * Run alone: `npx tsx bench/resolve.ts [--size large|medium|sample] [--runs N]`.
  */
+
+/** The server's parts of one resolution, ms (see ResolveTimings in server/src/brackets.ts). */
+export type ServerParts = Omit<ResolveTimings, 'groups'>
 
 export interface ResolveResult {
   spec: LargeTreatySpec
   members: number
-  /** p50 over runs, each on a fresh state. */
-  findMs: number
-  transactionMs: number
-  applyMs: number
-  commandMs: number
-  /** Baseline: N `tr.replaceWith` at known positions + apply. */
+  runs: number
+  /** Baseline: N `tr.replaceWith` at known positions + apply (p50). */
   plainReplaceMs: number
-  /** Peer A: updateYFragment after the command (y-prosemirror's write into Y). */
-  yWriteMs: number
+  /** The pure ProseMirror command `resolveLinkedSet` on an EditorState, applied (p50). */
+  commandMs: number
+  /** The server's transaction, in parts (p50 of each part; `total` is the p50 of totals). */
+  server: ServerParts
+  /** From sending the request to its answer (p50). */
+  httpMs: number
+  /** The update as a peer receives it. */
   updateBytes: number
-  /** From the command on A to the update applied on B's Y.Doc (through the server). */
-  peerReceivedMs: number
-  /** …and B's ProseMirror document rebuilt from Y (a full rebuild: an upper bound of what ySyncPlugin does). */
-  peerShownMs: number
+  /** From sending the request to the update arriving at the peer, for each peer (p50), and the slower (p50 of max). */
+  peerReceivedMs: number[]
+  /** …and to the peer's editor (ySyncPlugin) showing the resolved text. */
+  peerShownMs: number[]
+  everyPeerShownMs: number
+  /** The slowest run's "every peer shows it". */
+  everyPeerShownMaxMs: number
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-function setKey(doc: PMNode): { key: string; count: number } {
+function setCount(doc: PMNode): { key: string; count: number } {
   const counts = new Map<string, number>()
   for (const g of collectGroups(doc)) {
-    const alts = g.group.alternatives.map((a) => a.map((i) => (i.type === 'text' ? i.text : '')).join(''))
-    if (alts.join('|') === 'Protocol|Agreement') counts.set(g.key, (counts.get(g.key) ?? 0) + 1)
+    if (g.alternatives.join('|') === 'Protocol|Agreement') counts.set(g.key, (counts.get(g.key) ?? 0) + 1)
   }
   const [key, count] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0]
   return { key, count }
 }
 
-export async function runResolveBench(spec: LargeTreatySpec, runs = 5): Promise<ResolveResult> {
-  const treaty = generateLargeTreaty(spec)
-  const { key, count } = setKey(treaty.doc)
-  if (count !== spec.linkedSet) throw new Error(`the linked set has ${count} members, expected ${spec.linkedSet}`)
-
-  const find: number[] = []
-  const transaction: number[] = []
-  const apply: number[] = []
+/** The pure ProseMirror figures: the command, and the plain replacements it cannot beat. */
+function proseMirrorBaseline(doc: PMNode, key: string, members: number, runs: number): { plainReplaceMs: number; commandMs: number } {
   const command: number[] = []
   const plain: number[] = []
   for (let r = -1; r < runs; r++) {
-    // The command, as the editor runs it.
-    let state = EditorState.create({ schema: treatySchema, doc: treaty.doc })
+    let state = EditorState.create({ schema: treatySchema, doc })
     let t0 = performance.now()
-    let ok = resolveLinkedSet(key, 0)(state, (tr) => (state = state.apply(tr)))
-    const total = performance.now() - t0
-    if (!ok) throw new Error('resolveLinkedSet refused')
-    if (setKey(state.doc).count !== 0) throw new Error('the linked set is still open after the resolution')
-    // The same, in parts.
-    state = EditorState.create({ schema: treatySchema, doc: treaty.doc })
+    if (!resolveLinkedSet(key, 0)(state, (tr) => (state = state.apply(tr)))) throw new Error('resolveLinkedSet refused')
+    const commandMs = performance.now() - t0
+    if (setCount(state.doc).count !== 0) throw new Error('the linked set is still open after the command')
+    const base = EditorState.create({ schema: treatySchema, doc })
+    const positions = [...linkedSetDecisions(base, key, 0).keys()].sort((a, b) => b - a)
+    if (positions.length !== members) throw new Error(`${positions.length} groups found, expected ${members}`)
     t0 = performance.now()
-    const decisions = linkedSetDecisions(state, key, 0)
-    const t1 = performance.now()
-    const findMs = t1 - t0
-    const tr = state.tr
-    resolveInTransaction(tr, decisions)
-    const t2 = performance.now()
-    state.apply(tr)
-    const t3 = performance.now()
-    if (decisions.size !== spec.linkedSet) throw new Error(`${decisions.size} decisions, expected ${spec.linkedSet}`)
-    // Baseline: the same replacements with the positions known, no bracket engine.
-    const base = EditorState.create({ schema: treatySchema, doc: treaty.doc })
-    const positions = [...decisions.keys()].sort((a, b) => b - a)
-    t0 = performance.now()
-    const ptr: Transaction = base.tr
+    const tr: Transaction = base.tr
     for (const pos of positions) {
-      const node = ptr.doc.nodeAt(pos)!
-      ptr.replaceWith(pos, pos + node.nodeSize, node.child(0).content)
+      const node = tr.doc.nodeAt(pos)!
+      tr.replaceWith(pos, pos + node.nodeSize, node.child(0).content)
     }
-    base.apply(ptr)
+    base.apply(tr)
     const plainMs = performance.now() - t0
     if (r < 0) continue // warm-up
-    command.push(total)
-    find.push(findMs)
-    transaction.push(t2 - t1)
-    apply.push(t3 - t2)
+    command.push(commandMs)
     plain.push(plainMs)
   }
+  return { plainReplaceMs: median(plain), commandMs: median(command) }
+}
 
-  // Two peers through the real server.
+interface Peer {
+  client: TestClient
+  editor: HeadlessEditor
+  receivedAt: number
+  shownAt: number
+  bytes: number
+}
+
+function peer(client: TestClient): Peer {
+  const editor = new HeadlessEditor(client.doc.getXmlFragment('treaty'), true)
+  const p: Peer = { client, editor, receivedAt: 0, shownAt: 0, bytes: 0 }
+  // A remote transaction: it starts when y-websocket applies the update; by its end ySyncPlugin's
+  // observer has rendered it into the editor's state.
+  client.doc.on('beforeTransaction', (t: Y.Transaction) => {
+    if (!t.local && !p.receivedAt) p.receivedAt = performance.now()
+  })
+  client.doc.on('afterTransaction', (t: Y.Transaction) => {
+    if (!t.local && p.receivedAt && !p.shownAt) p.shownAt = performance.now()
+  })
+  // Emitted after afterTransaction: the first update from the server once timing started.
+  client.doc.on('update', (u: Uint8Array, origin: unknown) => {
+    if (origin === client.provider && p.receivedAt && !p.bytes) p.bytes = u.length
+  })
+  return p
+}
+
+export async function runResolveBench(spec: LargeTreatySpec, runs = 5): Promise<ResolveResult> {
+  const treaty = generateLargeTreaty(spec)
+  const { key, count } = setCount(treaty.doc)
+  if (count !== spec.linkedSet) throw new Error(`the linked set has ${count} members, expected ${spec.linkedSet}`)
+  const baseline = proseMirrorBaseline(treaty.doc, key, count, runs)
+
   const dataDir = tempDir('accord-bench-resolve-')
-  let a: TestClient | undefined
-  let b: TestClient | undefined
   const server = await startTestServer({ dataDir, durability: 'normal' })
+  const parts: ServerParts[] = []
+  const http: number[] = []
+  const received: number[][] = [[], []]
+  const shown: number[][] = [[], []]
+  const every: number[] = []
+  let updateBytes = 0
+  let last: ResolveTimings | null = null
+  onResolveTimings((t) => (last = t))
   try {
-    const record = await server.documents.create(treaty.doc)
-    a = connectClient(server, record.id)
-    b = connectClient(server, record.id)
-    await waitFor(() => a!.provider.synced && b!.provider.synced, 'both peers synced', 60_000)
-    const fragA = a.doc.getXmlFragment('treaty')
-    const fragB = b.doc.getXmlFragment('treaty')
-    const initial = initProseMirrorDoc(fragA, treatySchema)
-    let state = EditorState.create({ schema: treatySchema, doc: initial.doc })
-    let receivedAt = 0
-    let shownAt = 0
-    let shownDoc: PMNode | null = null
-    b.doc.on('afterTransaction', (t: Y.Transaction) => {
-      if (t.local || receivedAt) return
-      receivedAt = performance.now()
-      shownDoc = initProseMirrorDoc(fragB, treatySchema).doc
-      shownAt = performance.now()
-    })
-    let updateBytes = 0
-    a.doc.on('update', (u: Uint8Array) => (updateBytes += u.length))
-    const t0 = performance.now()
-    resolveLinkedSet(key, 0)(state, (tr) => (state = state.apply(tr)))
-    const t1 = performance.now()
-    a.doc.transact(() => updateYFragment(a!.doc, fragA, state.doc, initial.meta), 'bench')
-    const t2 = performance.now()
-    await waitFor(() => shownAt, 'peer B to receive the resolution', 60_000)
-    if (!shownDoc || setKey(shownDoc).count !== 0) throw new Error('peer B still shows the linked set')
-    return {
-      spec,
-      members: count,
-      findMs: median(find),
-      transactionMs: median(transaction),
-      applyMs: median(apply),
-      commandMs: median(command),
-      plainReplaceMs: median(plain),
-      yWriteMs: t2 - t1,
-      updateBytes,
-      peerReceivedMs: receivedAt - t0,
-      peerShownMs: shownAt - t0,
+    for (let r = -1; r < runs; r++) {
+      const record = await server.documents.create(treaty.doc)
+      const { token } = invite(server, record.id, 'facilitator', { name: 'Chair' })
+      const peers = [peer(connectClient(server, record.id)), peer(connectClient(server, record.id))]
+      try {
+        await waitFor(() => peers.every((p) => p.client.provider.synced && setCount(p.editor.doc).count === count), 'both peers synced and showing the treaty', 120_000)
+        for (const p of peers) p.receivedAt = p.shownAt = p.bytes = 0
+        const base = `http://127.0.0.1:${server.port}/api/documents/${record.id}`
+        const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+        const list = (await (await fetch(`${base}/brackets`, { headers })).json()) as { sets: { id: string; alternatives: string[]; count: number }[] }
+        const set = list.sets.find((s) => s.alternatives.join('|') === 'Protocol|Agreement')
+        if (!set || set.count !== count) throw new Error(`the server lists the linked set with ${set?.count} members, expected ${count}`)
+        last = null
+        const t0 = performance.now()
+        const res = await fetch(`${base}/resolutions`, { method: 'POST', headers, body: JSON.stringify({ set: set.id, choose: 'Protocol' }) })
+        const answeredAt = performance.now()
+        const answer = (await res.json()) as { resolved?: number }
+        if (res.status !== 200 || answer.resolved !== count) throw new Error(`the resolution answered ${res.status} ${JSON.stringify(answer)}`)
+        await waitFor(() => peers.every((p) => p.shownAt), 'both peers to show the resolution', 120_000)
+        for (const p of peers) if (setCount(p.editor.doc).count !== 0) throw new Error('a peer still shows the linked set after the resolution')
+        if (!peers[0].editor.doc.eq(peers[1].editor.doc)) throw new Error('the two peers show different documents')
+        const timings = last as ResolveTimings | null
+        if (!timings || timings.groups !== count) throw new Error('the server reported no timings for the resolution')
+        if (r < 0) continue // warm-up
+        const { groups: _groups, ...rest } = timings
+        parts.push(rest)
+        http.push(answeredAt - t0)
+        peers.forEach((p, i) => {
+          received[i].push(p.receivedAt - t0)
+          shown[i].push(p.shownAt - t0)
+        })
+        every.push(Math.max(...peers.map((p) => p.shownAt - t0)))
+        updateBytes = peers[0].bytes
+      } finally {
+        for (const p of peers) {
+          p.editor.destroy()
+          p.client.destroy()
+        }
+      }
     }
   } finally {
-    a?.destroy()
-    b?.destroy()
+    onResolveTimings(null)
     await server.close()
     removeDir(dataDir)
+  }
+  const server50 = Object.fromEntries(Object.keys(parts[0]).map((k) => [k, median(parts.map((p) => p[k as keyof ServerParts]))])) as unknown as ServerParts
+  return {
+    spec,
+    members: count,
+    runs,
+    ...baseline,
+    server: server50,
+    httpMs: median(http),
+    updateBytes,
+    peerReceivedMs: received.map(median),
+    peerShownMs: shown.map(median),
+    everyPeerShownMs: median(every),
+    everyPeerShownMaxMs: Math.max(...every),
   }
 }
 
 export function formatResolve(r: ResolveResult): string {
+  const ms = (x: number) => `${x.toFixed(1)} ms`
+  const ratio = (x: number) => `${(x / r.plainReplaceMs).toFixed(1)}×`
+  const s = r.server
+  const row = (what: string, x: number) => `| ${what} | ${ms(x)} | ${ratio(x)} |`
   return [
-    `${r.spec.articles} articles, ${r.spec.openGroups} open groups, linked set of ${r.members} (p50 of runs on fresh states; goal: command < 100 ms, every peer within 1 s).`,
+    `${r.spec.articles} articles, ${r.spec.openGroups} open groups, linked set of ${r.members}: the facilitator's \`POST …/resolutions {set, choose}\` to a real server, two peers (y-websocket + ySyncPlugin in a headless editor). p50 of ${r.runs} runs, each on a fresh document; goal: the server's transaction < 100 ms, every peer shows it < 1 s.`,
     '',
-    '| step | time | vs plain replacements |',
+    '| step | time | vs baseline |',
     '| --- | ---: | ---: |',
-    `| \`resolveLinkedSet\` command, one transaction, applied | ${r.commandMs.toFixed(1)} ms | ${(r.commandMs / r.plainReplaceMs).toFixed(2)}× |`,
-    `| — find the groups (\`linkedSetDecisions\`) | ${r.findMs.toFixed(1)} ms | |`,
-    `| — build the transaction | ${r.transactionMs.toFixed(1)} ms | |`,
-    `| — \`state.apply\` | ${r.applyMs.toFixed(1)} ms | |`,
-    `| baseline: ${r.members} plain \`replaceWith\` at known positions + apply | ${r.plainReplaceMs.toFixed(1)} ms | 1.00× |`,
-    `| peer A: \`updateYFragment\` (write into Y), update ${(r.updateBytes / 1024).toFixed(1)} KB | ${r.yWriteMs.toFixed(1)} ms | |`,
-    `| peer B: update received, from A's command (via the server) | ${r.peerReceivedMs.toFixed(1)} ms | |`,
-    `| peer B: ProseMirror doc rebuilt from Y, from A's command | ${r.peerShownMs.toFixed(1)} ms | |`,
+    row(`baseline: ${r.members} plain \`replaceWith\` at known positions + apply`, r.plainReplaceMs),
+    row('the pure ProseMirror command `resolveLinkedSet`, applied', r.commandMs),
+    row('**server: the resolution, one Yjs transaction**', s.total),
+    row('— read the treaty from Y (`initProseMirrorDoc`)', s.read),
+    row('— find the groups and the set (ids, keys, locations)', s.analyse),
+    row('— build the change (ProseMirror transaction)', s.change),
+    row('— write it into Y (changed blocks only)', s.writeY),
+    row('— anchors for reopening (relative positions, context)', s.anchors),
+    row('— audit entry', s.audit),
+    row(`— end of the transaction (encode the update, ${(r.updateBytes / 1024).toFixed(1)} KB; the room queues it)`, s.commit),
+    row('HTTP answer, from sending the request', r.httpMs),
+    ...r.peerReceivedMs.map((x, i) => row(`peer ${'AB'[i]}: update received, from sending the request`, x)),
+    ...r.peerShownMs.map((x, i) => row(`peer ${'AB'[i]}: its editor shows it, from sending the request`, x)),
+    row('**every peer shows it** (slowest run)', r.everyPeerShownMaxMs),
   ].join('\n')
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { TREATY_SIZES } = await import('./largeTreaty')
-  const i = process.argv.indexOf('--size')
-  const size = (i >= 0 ? process.argv[i + 1] : 'large') as keyof typeof TREATY_SIZES
-  console.log(formatResolve(await runResolveBench(TREATY_SIZES[size])))
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name)
+    return i >= 0 ? process.argv[i + 1] : undefined
+  }
+  const size = (arg('--size') ?? 'large') as keyof typeof TREATY_SIZES
+  console.log(formatResolve(await runResolveBench(TREATY_SIZES[size], Number(arg('--runs') ?? 5))))
   process.exit(0)
 }

@@ -43,6 +43,26 @@ describe('the audit log', () => {
     expect(JSON.stringify(publicEntry(entry))).not.toMatch(/anchors|AAA=|reopens/)
   })
 
+  it('keeps a resolution\'s anchors as one string, each distinct bracket once; reads entries written before as they were', () => {
+    const room = roomOf()
+    const bracket = { type: 'bracket', content: [{ type: 'alternative', content: [{ type: 'text', text: 'A' }] }] }
+    const other = { type: 'bracket', attrs: { adRef: true } }
+    const anchors = [
+      { group: 'g1.2', start: 'AAA=', end: 'AAA=', size: 1, bracket, within: null, context: { parent: '1.1', text: 'A', before: 'x ', after: '' } },
+      { group: 'g1.9', start: null, end: null, size: 0, bracket: other, within: 'g1.2', context: null },
+      { group: 'g1.20', start: 'AAB=', end: 'AAC=', size: 1, bracket: JSON.parse(JSON.stringify(bracket)), within: null },
+    ]
+    const appended = appendAudit(room, chair, { action: 'resolve', detail: 'Chose "A".', anchors })
+    expect(appended.anchors).toEqual(anchors)
+    const stored = room.doc.getArray<{ anchors: unknown }>(AUDIT_ROOT).get(0).anchors
+    expect(typeof stored).toBe('string')
+    expect(JSON.parse(stored as string).brackets).toEqual([bracket, other])
+    expect(readAudit(room.doc)[0].anchors).toEqual(anchors)
+    // An entry as written before anchors were packed.
+    room.transact('test', (doc) => doc.getArray(AUDIT_ROOT).push([{ id: 'a_old', time: '2026-11-24T09:14:03.120Z', actor: chair, action: 'resolve', groups: [], choice: 'A', set: null, detail: 'x', reopens: null, anchors }]))
+    expect(readAudit(room.doc)[1].anchors).toEqual(anchors)
+  })
+
   it('records a reopening as a new entry and derives reopenedBy; a resolution is reopened once', () => {
     const room = roomOf()
     const resolution = appendAudit(room, chair, { action: 'resolve', detail: 'Chose "A".', anchors: [] })

@@ -123,7 +123,39 @@ export interface AuditFields {
   amendment?: string
 }
 
-type StoredEntry = Omit<AuditEntry, 'seq' | 'reopenedBy'>
+/**
+ * An entry as the Y.Array holds it. A resolution's anchors are one JSON string (see
+ * packAnchors), not nested objects: a linked set of 500 groups made an entry of 300 KB of small
+ * objects that every peer decoded key by key; entries written before keep their array.
+ */
+type StoredEntry = Omit<AuditEntry, 'seq' | 'reopenedBy' | 'anchors'> & { anchors: GroupAnchor[] | string | null }
+
+/**
+ * The anchors of a resolution as stored: `{"brackets": [bracket JSON…], "anchors": [anchor…]}`
+ * where each anchor's `bracket` is an index into `brackets`, so that the members of a linked set
+ * (the same bracket again and again) keep it once.
+ */
+export function packAnchors(anchors: readonly GroupAnchor[]): string {
+  const brackets: unknown[] = []
+  const index = new Map<string, number>()
+  const packed = anchors.map((anchor) => {
+    const json = JSON.stringify(anchor.bracket)
+    let i = index.get(json)
+    if (i === undefined) {
+      i = brackets.push(anchor.bracket) - 1
+      index.set(json, i)
+    }
+    return { ...anchor, bracket: i }
+  })
+  return JSON.stringify({ brackets, anchors: packed })
+}
+
+/** The anchors of a stored entry, packed (packAnchors) or as entries written before kept them. */
+export function unpackAnchors(stored: GroupAnchor[] | string | null | undefined): GroupAnchor[] | null {
+  if (typeof stored !== 'string') return stored ?? null
+  const { brackets, anchors } = JSON.parse(stored) as { brackets: unknown[]; anchors: (Omit<GroupAnchor, 'bracket'> & { bracket: number })[] }
+  return anchors.map((anchor) => ({ ...anchor, bracket: brackets[anchor.bracket] }))
+}
 
 /** The label a change by `actor` carries as its transaction origin (Room prefixes `server:`) and in the server log. */
 export function actorLabel(actor: Actor): string {
@@ -151,11 +183,11 @@ export function appendAuditIn(doc: Y.Doc, actor: Actor, fields: AuditFields): Au
     set: fields.set ?? null,
     detail: fields.detail,
     reopens: fields.reopens ?? null,
-    anchors: fields.anchors ?? null,
+    anchors: fields.anchors ? packAnchors(fields.anchors) : null,
     ...(fields.amendment ? { amendment: fields.amendment } : {}),
   }
   log.push([stored])
-  return { ...stored, seq: log.length, reopenedBy: null }
+  return { ...stored, anchors: fields.anchors ?? null, seq: log.length, reopenedBy: null }
 }
 
 /** Appends an entry in a transaction of its own, on behalf of `actor`. */
@@ -195,7 +227,7 @@ export function readAudit(doc: Y.Doc): AuditEntry[] {
     choice: e.choice ?? null,
     set: e.set ?? null,
     reopens: e.reopens ?? null,
-    anchors: e.anchors ?? null,
+    anchors: unpackAnchors(e.anchors),
     seq: i + 1,
     reopenedBy: reopenedBy.get(e.id) ?? null,
   }))
