@@ -1,22 +1,34 @@
-import { useRef, useState, useSyncExternalStore } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import type { Node as PMNode } from 'prosemirror-model'
-import { formatVariantCount, summarizeBrackets, type BracketSummary, type NavigatorGroup, type NavigatorLinkedSet } from '../editor/bracketSummary'
+import { formatVariantCount, type NavigatorGroup, type NavigatorLinkedSet } from '../editor/bracketSummary'
+import { BracketSummaryTracker, type ShownSummary } from '../editor/BracketSummaryTracker'
 import type { EditorController } from '../editor/EditorController'
 import { selectGroup } from '../editor/navigatorCommands'
 import { useI18n } from '../i18n/I18n'
 
 /**
- * The summary, recomputed only when the document changed and only when the controller
- * notifies (once per animation frame at most): the panel is mounted only while open, so a
+ * The summary, kept by a tracker that follows the document when the controller notifies (once
+ * per animation frame at most): typing outside the groups only maps its positions, anything
+ * else has it recomputed when the page is idle. The panel is mounted only while open, so a
  * closed navigator costs the keystroke nothing.
  */
-function useBracketSummary(controller: EditorController): { doc: PMNode | null; summary: BracketSummary | null } {
-  const cache = useRef<{ doc: PMNode | null; summary: BracketSummary | null }>({ doc: null, summary: null })
-  return useSyncExternalStore(controller.subscribe, () => {
-    const doc = controller.view?.state.doc ?? null
-    if (doc !== cache.current.doc) cache.current = { doc, summary: doc ? summarizeBrackets(doc) : null }
-    return cache.current
+function useBracketSummary(controller: EditorController): { tracker: BracketSummaryTracker; shown: ShownSummary | null } {
+  const [tracker] = useState(() => {
+    const t = new BracketSummaryTracker()
+    t.update(controller.view?.state.doc ?? null)
+    return t
   })
+  useEffect(() => {
+    const follow = () => tracker.update(controller.view?.state.doc ?? null)
+    follow()
+    const unsubscribe = controller.subscribe(follow)
+    return () => {
+      unsubscribe()
+      tracker.destroy()
+    }
+  }, [controller, tracker])
+  const shown = useSyncExternalStore(tracker.subscribe, tracker.getShown)
+  return { tracker, shown }
 }
 
 /**
@@ -35,32 +47,86 @@ export interface BracketActions {
 
 export function BracketPanel({ controller, facilitator, onClose, ...actions }: { controller: EditorController; facilitator: boolean; onClose: () => void } & BracketActions) {
   const { t, lang } = useI18n()
-  const { doc, summary } = useBracketSummary(controller)
+  const { tracker, shown } = useBracketSummary(controller)
+  const summary = shown?.summary ?? null
   const [busy, setBusy] = useState(false)
-  // Positions in the list belong to the document it was made from; a click in the frame
-  // after a change (before the list caught up) does nothing rather than hit another group.
-  const current = () => !!doc && controller.view?.state.doc === doc
-  const show = (pos: number) => {
-    const view = controller.view
-    if (!view || !current()) return
-    // Selection only: it works in a read-only text too.
-    selectGroup(pos)(view.state, view.dispatch)
-    view.focus()
-  }
-  const send = (action: () => Promise<unknown>) => {
-    if (!current() || busy) return
+  // The list's groups in order: an item names its group by its index here, so that an item that
+  // did not change keeps its rendering when a new summary comes (positions all move after an edit).
+  const groups = useMemo(() => summary?.units.flatMap((u) => u.groups) ?? [], [summary])
+  const latest = useRef({ shown, groups, busy, actions })
+  latest.current = { shown, groups, busy, actions }
+
+  // Positions in the list belong to the document it was made from; the tracker maps them through
+  // typing, and after any other change (until the list has caught up) a click does nothing
+  // rather than hit another group.
+  const now = useCallback(
+    (from: PMNode, pos: number): number | null => {
+      const view = controller.view
+      return view ? tracker.positionIn(view.state.doc, from, pos) : null
+    },
+    [controller, tracker],
+  )
+  const showAt = useCallback(
+    (from: PMNode, pos: number) => {
+      const view = controller.view
+      const at = now(from, pos)
+      if (!view || at === null) return
+      // Selection only: it works in a read-only text too.
+      selectGroup(at)(view.state, view.dispatch)
+      view.focus()
+    },
+    [controller, now],
+  )
+  const send = useCallback((action: () => Promise<unknown>) => {
+    if (latest.current.busy) return
+    latest.current.busy = true
     setBusy(true)
     void action().finally(() => setBusy(false))
+  }, [])
+  /** The group at `index` of the list, where it is in the document now. */
+  const groupNow = useCallback(
+    (index: number): { pos: number; group: NavigatorGroup } | null => {
+      const { shown: s, groups: list } = latest.current
+      const group = list[index]
+      const pos = s && group ? now(s.doc, group.pos) : null
+      return pos === null ? null : { pos, group }
+    },
+    [now],
+  )
+  const showGroup = useCallback(
+    (index: number) => {
+      const { shown: s, groups: list } = latest.current
+      if (s && list[index]) showAt(s.doc, list[index].pos)
+    },
+    [showAt],
+  )
+  const act = useMemo<ItemActions>(
+    () => ({
+      resolveGroup: (index, choice) => {
+        const g = groupNow(index)
+        if (g) send(() => latest.current.actions.onResolveGroup(g.pos, choice))
+      },
+      adRef: (index, on) => {
+        const g = groupNow(index)
+        if (g) send(() => latest.current.actions.onAdRef(g.pos, on))
+      },
+    }),
+    [groupNow, send],
+  )
+  const doc = shown?.doc
+  const resolveSet = (key: string, choose: string) => {
+    const view = controller.view
+    if (view && doc && tracker.describes(view.state.doc, doc)) send(() => actions.onResolveSet(key, choose))
   }
-  const act: ItemProps['act'] = {
-    resolveGroup: (pos, choice) => send(() => actions.onResolveGroup(pos, choice)),
-    resolveSet: (key, choose) => send(() => actions.onResolveSet(key, choose)),
-    adRef: (pos, on) => send(() => actions.onAdRef(pos, on)),
-    normalise: (pos) => send(() => actions.onNormalise(pos)),
+  const normalise = (pos: number) => {
+    const at = doc ? now(doc, pos) : null
+    if (at !== null) send(() => actions.onNormalise(at))
   }
-  const alt = (text: string) => text || t('brackets.empty')
-  const flagged = new Set(summary?.linkedSets.flatMap((set) => set.nearDuplicates.map((n) => n.key)))
+  const show = (pos: number) => doc && showAt(doc, pos)
+  const alt = useCallback((text: string) => text || t('brackets.empty'), [t])
+  const flagged = useMemo(() => new Set(summary?.linkedSets.flatMap((set) => set.nearDuplicates.map((n) => n.key))), [summary])
   const decide = facilitator
+  let index = 0
 
   return (
     <aside className="bracket-panel" aria-label={t('brackets.label')} data-testid="bracket-panel" aria-busy={busy}>
@@ -97,7 +163,7 @@ export function BracketPanel({ controller, facilitator, onClose, ...actions }: {
               <h3 id="bp-linked">{t('brackets.linkedSets')}</h3>
               <p className="bp-hint">{t('brackets.linkedSets.hint')}</p>
               {summary.linkedSets.map((set) => (
-                <LinkedSetCard key={set.key} set={set} decide={decide} busy={busy} act={act} onShow={show} alt={alt} />
+                <LinkedSetCard key={set.key} set={set} decide={decide} busy={busy} resolveSet={resolveSet} normalise={normalise} onShow={show} alt={alt} />
               ))}
             </section>
           )}
@@ -111,8 +177,8 @@ export function BracketPanel({ controller, facilitator, onClose, ...actions }: {
                     {unit.label} <span className="bp-count">{t('brackets.inUnit', { count: unit.groups.filter((g) => !g.placeholder).length })}</span>
                   </h4>
                   <ul className="bp-groups">
-                    {unit.groups.map((g) => (
-                      <GroupItem key={g.pos} group={g} flagged={flagged.has(g.key)} decide={decide} busy={busy} act={act} onShow={show} alt={alt} />
+                    {unit.groups.map((g, i) => (
+                      <GroupItem key={i} index={index++} group={g} flagged={flagged.has(g.key)} decide={decide} busy={busy} act={act} onShow={showGroup} alt={alt} />
                     ))}
                   </ul>
                 </div>
@@ -145,23 +211,30 @@ function VariantCount({ n, locale }: { n: bigint; locale: string }) {
   )
 }
 
+/** What an item of the list can do; it names its group by its index in the list. */
+interface ItemActions {
+  resolveGroup: (index: number, choice: number | null) => void
+  adRef: (index: number, on: boolean) => void
+}
+
 interface ItemProps {
   /** Whether this person decides (a facilitator): the buttons that change the text are shown only then. */
   decide: boolean
   busy: boolean
-  act: {
-    resolveGroup: (pos: number, choice: number | null) => void
-    resolveSet: (key: string, choose: string) => void
-    adRef: (pos: number, on: boolean) => void
-    normalise: (pos: number) => void
-  }
-  onShow: (pos: number) => void
   alt: (text: string) => string
 }
 
 const keepFocus = (e: { preventDefault: () => void }) => e.preventDefault()
 
-function LinkedSetCard({ set, decide, busy, act, onShow, alt }: ItemProps & { set: NavigatorLinkedSet }) {
+function LinkedSetCard({
+  set,
+  decide,
+  busy,
+  resolveSet,
+  normalise,
+  onShow,
+  alt,
+}: ItemProps & { set: NavigatorLinkedSet; resolveSet: (key: string, choose: string) => void; normalise: (pos: number) => void; onShow: (pos: number) => void }) {
   const { t } = useI18n()
   return (
     <div className="bp-set" data-testid="linked-set" data-count={set.count}>
@@ -186,7 +259,7 @@ function LinkedSetCard({ set, decide, busy, act, onShow, alt }: ItemProps & { se
               data-testid="choose-everywhere"
               title={t('brackets.chooseEverywhere.title', { text: alt(a), count: set.count })}
               onMouseDown={keepFocus}
-              onClick={() => act.resolveSet(set.key, a)}
+              onClick={() => resolveSet(set.key, a)}
             >
               {t('brackets.chooseEverywhere', { text: alt(a), count: set.count })}
             </button>
@@ -217,7 +290,7 @@ function LinkedSetCard({ set, decide, busy, act, onShow, alt }: ItemProps & { se
                     data-testid="normalise"
                     title={t('brackets.normalise.title', { suggestion: near.suggestion })}
                     onMouseDown={keepFocus}
-                    onClick={() => act.normalise(m.pos)}
+                    onClick={() => normalise(m.pos)}
                   >
                     {t('brackets.normalise', { suggestion: near.suggestion })}
                   </button>
@@ -231,7 +304,32 @@ function LinkedSetCard({ set, decide, busy, act, onShow, alt }: ItemProps & { se
   )
 }
 
-function GroupItem({ group, flagged, decide, busy, act, onShow, alt }: ItemProps & { group: NavigatorGroup; flagged: boolean }) {
+type GroupItemProps = ItemProps & { index: number; group: NavigatorGroup; flagged: boolean; act: ItemActions; onShow: (index: number) => void }
+
+/** Whether two items would render the same: everything but the group's position (which every edit before it moves). */
+function sameItem(a: GroupItemProps, b: GroupItemProps): boolean {
+  const x = a.group
+  const y = b.group
+  return (
+    a.index === b.index &&
+    a.flagged === b.flagged &&
+    a.decide === b.decide &&
+    a.busy === b.busy &&
+    a.act === b.act &&
+    a.onShow === b.onShow &&
+    a.alt === b.alt &&
+    x.location === y.location &&
+    x.notation === y.notation &&
+    x.placeholder === y.placeholder &&
+    x.depth === y.depth &&
+    x.key === y.key &&
+    x.adRef === y.adRef &&
+    x.alternatives.length === y.alternatives.length &&
+    x.alternatives.every((text, i) => text === y.alternatives[i])
+  )
+}
+
+const GroupItem = memo(function GroupItem({ index, group, flagged, decide, busy, act, onShow, alt }: GroupItemProps) {
   const { t } = useI18n()
   const droppable = group.alternatives.length === 1 || group.alternatives.includes('')
   return (
@@ -242,7 +340,7 @@ function GroupItem({ group, flagged, decide, busy, act, onShow, alt }: ItemProps
       data-ad-ref={group.adRef}
       style={{ marginInlineStart: `${(group.depth - 1) * 1.25}em` }}
     >
-      <button type="button" className="bp-locate" title={t('brackets.show.title')} onMouseDown={keepFocus} onClick={() => onShow(group.pos)}>
+      <button type="button" className="bp-locate" title={t('brackets.show.title')} onMouseDown={keepFocus} onClick={() => onShow(index)}>
         <span className="bp-location">{group.location}</span>
         <span className="bp-notation">{group.notation}</span>
         {group.adRef && (
@@ -274,13 +372,13 @@ function GroupItem({ group, flagged, decide, busy, act, onShow, alt }: ItemProps
                 data-index={i}
                 title={t('brackets.keep.title')}
                 onMouseDown={keepFocus}
-                onClick={() => act.resolveGroup(group.pos, i)}
+                onClick={() => act.resolveGroup(index, i)}
               >
                 {t('brackets.keep', { text: alt(a) })}
               </button>
             ))}
             {droppable && (
-              <button type="button" className="bp-drop" disabled={busy} data-testid="drop-group" title={t('brackets.drop.title')} onMouseDown={keepFocus} onClick={() => act.resolveGroup(group.pos, null)}>
+              <button type="button" className="bp-drop" disabled={busy} data-testid="drop-group" title={t('brackets.drop.title')} onMouseDown={keepFocus} onClick={() => act.resolveGroup(index, null)}>
                 {t('brackets.drop')}
               </button>
             )}
@@ -292,7 +390,7 @@ function GroupItem({ group, flagged, decide, busy, act, onShow, alt }: ItemProps
               data-testid="ad-ref-toggle"
               title={t('brackets.adRef.title')}
               onMouseDown={keepFocus}
-              onClick={() => act.adRef(group.pos, !group.adRef)}
+              onClick={() => act.adRef(index, !group.adRef)}
             >
               {t('brackets.adRef')}
             </button>
@@ -301,4 +399,4 @@ function GroupItem({ group, flagged, decide, busy, act, onShow, alt }: ItemProps
       )}
     </li>
   )
-}
+}, sameItem)

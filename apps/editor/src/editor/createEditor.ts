@@ -9,6 +9,7 @@ import { boundaryPlugin } from './boundaryPlugin'
 import { remoteCursor } from './cursor'
 import type { EditorController } from './EditorController'
 import { treatyKeymaps } from './keymap'
+import { narrowYSync } from './narrowSync'
 import { numberingPlugin } from './numberingPlugin'
 import { structureGuard } from './structureGuard'
 import { yUndoPluginKey } from './pluginKeys'
@@ -51,6 +52,8 @@ export function createTreatyEditor(place: HTMLElement, session: CollabSession, c
       ...(options.amendmentWords ? [amendmentPlugin(session, options.amendmentWords)] : []),
     ],
   })
+  // Local changes reach the Y document without y-prosemirror comparing the whole treaty each time.
+  narrowYSync(state)
   const view: EditorView = new EditorView(place, {
     state,
     editable: options.editable,

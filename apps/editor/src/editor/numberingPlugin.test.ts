@@ -1,10 +1,10 @@
 import { treatySchema } from '@accord/schema'
 import { addArticle } from '@accord/commands'
-import type { Node as PMNode } from 'prosemirror-model'
+import { Slice, type Node as PMNode } from 'prosemirror-model'
 import { EditorState, TextSelection } from 'prosemirror-state'
 import type { Decoration } from 'prosemirror-view'
 import { describe, expect, it } from 'vitest'
-import { isInlineOnly, numberingPlugin } from './numberingPlugin'
+import { isInlineOnly, numberingDecorations, numberingPlugin } from './numberingPlugin'
 import { numberingKey } from './pluginKeys'
 
 const s = treatySchema
@@ -68,5 +68,23 @@ describe('numberingPlugin', () => {
       .map((deco) => (deco as unknown as { type: { attrs: Record<string, string> } }).type.attrs)
       .find((a) => a['data-empty'])
     expect(empty).toEqual({ 'data-label': 'Option 2', 'data-empty': 'No text' })
+  })
+})
+
+describe('numberingPlugin and remote changes', () => {
+  it('maps the labels through a whole-document replace that only changed text, and renumbers after one that changed blocks', () => {
+    const d = treaty('en', article(para('a'), para('b')), article(para('c')))
+    let state = EditorState.create({ doc: d, plugins: [numberingPlugin()] })
+    // What y-prosemirror dispatches for a remote edit: the whole content replaced, unchanged nodes kept.
+    const typed = treaty('en', d.firstChild!.child(0), article(para('c and more')))
+    const before = numberingKey.getState(state)!.decorations
+    state = state.apply(state.tr.replace(0, state.doc.content.size, new Slice(typed.content, 0, 0)))
+    const mapped = numberingKey.getState(state)!.decorations
+    expect(mapped).not.toBe(before)
+    expect(mapped.find().map((x) => [x.from, x.to])).toEqual(numberingDecorations(state.doc).find().map((x) => [x.from, x.to]))
+    expect(labels(state)).toEqual(['Article 1', '1.', '2.', 'Article 2', '1.'])
+    const added = treaty('en', d.firstChild!.child(0), article(para('c and more'), para('d')))
+    state = state.apply(state.tr.replace(0, state.doc.content.size, new Slice(added.content, 0, 0)))
+    expect(labels(state)).toEqual(['Article 1', '1.', '2.', 'Article 2', '1.', '2.'])
   })
 })

@@ -4,6 +4,7 @@ import { Plugin, type Transaction } from 'prosemirror-state'
 import { ReplaceStep } from 'prosemirror-transform'
 import { Decoration, DecorationSet } from 'prosemirror-view'
 import { numberingKey } from './pluginKeys'
+import { textOnlyChange } from './textChanges'
 
 /**
  * Shows the derived numbers — 第一条 / Article 1, 1., (a), Option 1, Pp1 — and the preamble's
@@ -12,10 +13,11 @@ import { numberingKey } from './pluginKeys'
  * selectable, typed over or sent to the other delegations.
  *
  * Cost: an edit inside one textblock (typing, pasting inline text, bracketing) cannot change
- * any number, so its decorations are mapped, not recomputed. Anything else — a structural
- * command, or a remote change, which y-prosemirror applies by replacing the whole document —
- * renumbers: one pass over the blocks (numberTreaty never enters a paragraph's text) and one
- * DecorationSet.
+ * any number, so its decorations are mapped, not recomputed; so is a remote change that only
+ * typed or deleted text (y-prosemirror applies every remote change by replacing the whole
+ * document, so the documents are compared: `textOnlyChange`). Anything else — a structural
+ * command, a remote structural change — renumbers: one pass over the blocks (numberTreaty
+ * never enters a paragraph's text) and one DecorationSet.
  */
 export interface NumberingState {
   decorations: DecorationSet
@@ -71,9 +73,11 @@ export function numberingPlugin(): Plugin<NumberingState> {
     key: numberingKey,
     state: {
       init: (_, state) => ({ decorations: numberingDecorations(state.doc) }),
-      apply: (tr, value, _old, state) => {
+      apply: (tr, value, old, state) => {
         if (!tr.docChanged) return value
         if (isInlineOnly(tr)) return { decorations: value.decorations.map(tr.mapping, tr.doc) }
+        const text = textOnlyChange(old.doc, state.doc)
+        if (text) return { decorations: value.decorations.map(text, state.doc) }
         return { decorations: numberingDecorations(state.doc) }
       },
     },

@@ -1,0 +1,115 @@
+import type { Node as PMNode } from 'prosemirror-model'
+import { Mapping } from 'prosemirror-transform'
+import { summarizeBrackets, type BracketSummary } from './bracketSummary'
+import { textOnlyChange } from './textChanges'
+
+/** The summary the navigator shows, and the document it was made from. */
+export interface ShownSummary {
+  doc: PMNode
+  summary: BracketSummary
+}
+
+/** Runs `task` later; answers a function that cancels it. */
+export type Schedule = (task: () => void) => () => void
+
+/**
+ * The next moment the page is idle (a second at most), so that a recomputation never delays
+ * the frame that shows a keystroke.
+ */
+export const whenIdle: Schedule = (task) => {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(task, { timeout: 1000 })
+    return () => cancelIdleCallback(id)
+  }
+  const id = setTimeout(task, 50)
+  return () => clearTimeout(id)
+}
+
+/**
+ * Keeps the bracket navigator's summary current without recomputing it with every keystroke.
+ * On a conference-size treaty (2,000 open groups) the summary takes tens of milliseconds, and a
+ * new one re-renders the whole list.
+ *
+ * Text typed or deleted outside the groups — nearly every keystroke, local or remote — changes
+ * nothing the navigator shows, only the positions of the groups after it: the summary is kept
+ * and its positions are mapped (`textOnlyChange`). Any other change (a bracket, a block, an
+ * attribute, text inside a group) makes the summary stale, and it is recomputed at the next
+ * idle moment; until then a position from it leads nowhere (`positionIn` answers null), as a
+ * click on an out-of-date list must not hit another group.
+ */
+export class BracketSummaryTracker {
+  private shown: ShownSummary | null = null
+  private latest: PMNode | null = null
+  /** From `shown.doc` to `latest`, while the summary is not stale. */
+  private mapping = new Mapping()
+  private stale = false
+  private cancel: (() => void) | null = null
+  private readonly listeners = new Set<() => void>()
+
+  constructor(private readonly schedule: Schedule = whenIdle) {}
+
+  /** For `useSyncExternalStore`: the same object until the summary is recomputed. */
+  getShown = (): ShownSummary | null => this.shown
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /**
+   * Follows the document. The first document is summarised at once (what the panel shows
+   * when it opens); after that, see the class comment.
+   */
+  update(doc: PMNode | null): void {
+    if (!doc || doc === this.latest) return
+    const previous = this.latest
+    this.latest = doc
+    if (!this.shown || !previous) {
+      this.stale = true
+      this.refresh()
+      return
+    }
+    const change = this.stale ? null : textOnlyChange(previous, doc)
+    if (change) {
+      this.mapping.appendMapping(change)
+      return
+    }
+    this.stale = true
+    this.cancel ??= this.schedule(() => {
+      this.cancel = null
+      this.refresh()
+    })
+  }
+
+  /** Recomputes the summary now if it is stale. */
+  refresh(): void {
+    if (!this.stale || !this.latest) return
+    this.cancel?.()
+    this.cancel = null
+    this.shown = { doc: this.latest, summary: summarizeBrackets(this.latest) }
+    this.mapping = new Mapping()
+    this.stale = false
+    for (const listener of this.listeners) listener()
+  }
+
+  /**
+   * Where `pos` of the summary made from `from` is in `doc` (the view's document now), or null
+   * when that summary is not the one shown or no longer describes `doc`.
+   */
+  positionIn(doc: PMNode, from: PMNode, pos: number): number | null {
+    this.update(doc)
+    if (this.stale || !this.shown || this.shown.doc !== from) return null
+    return this.mapping.map(pos, 1)
+  }
+
+  /** Whether the summary made from `from` still describes `doc` (up to positions). */
+  describes(doc: PMNode, from: PMNode): boolean {
+    return this.positionIn(doc, from, 0) !== null
+  }
+
+  destroy(): void {
+    this.cancel?.()
+    this.cancel = null
+    this.listeners.clear()
+  }
+}
