@@ -97,16 +97,27 @@ interface Analysis {
   byCoreId: Map<string, Group>
 }
 
-function analyse(fragment: Y.XmlFragment, doc: PMNode): Analysis {
-  const brackets = new Map<number, { element: Y.XmlElement; node: PMNode }>()
-  walkCorresponding(fragment, doc, ({ element, node, pos }) => {
-    if (node.type.name === 'bracket') brackets.set(pos, { element, node })
-  })
-  const occurrences = collectGroups(doc, outline(doc)).filter((g) => !g.group.placeholder)
+/** `mapping` is the one `doc` was read with (initProseMirrorDoc's): it gives each bracket's element. */
+function analyse(doc: PMNode, mapping: Working['meta']['mapping']): Analysis {
+  const elements = new Map<PMNode, Y.XmlElement>()
+  for (const [type, node] of mapping) {
+    if (type instanceof Y.XmlElement && type.nodeName === 'bracket' && !Array.isArray(node)) elements.set(node, type)
+  }
+  const blocks = outline(doc)
+  // Groups are only in the outline's blocks: their brackets by position, without a doc.nodeAt
+  // (a walk from the root) per group.
+  const nodes = new Map<number, PMNode>()
+  for (const block of blocks) {
+    block.node.descendants((node, offset) => {
+      if (node.type.name === 'bracket') nodes.set(block.pos + 1 + offset, node)
+    })
+  }
+  const occurrences = collectGroups(doc, blocks).filter((g) => !g.group.placeholder)
   const groups: Group[] = occurrences.map((occurrence) => {
-    const bracket = brackets.get(occurrence.pos)
-    if (!bracket) throw new Error(`no Y element corresponds to the bracket at position ${occurrence.pos}`)
-    return { id: groupId(bracket.element), pos: occurrence.pos, node: bracket.node, element: bracket.element, occurrence, alternatives: occurrence.alternatives, key: occurrence.key }
+    const node = nodes.get(occurrence.pos)
+    const element = node && elements.get(node)
+    if (!node || !element) throw new Error(`no Y element corresponds to the bracket at position ${occurrence.pos}`)
+    return { id: groupId(element), pos: occurrence.pos, node, element, occurrence, alternatives: occurrence.alternatives, key: occurrence.key }
   })
   const byCoreId = new Map(groups.map((g) => [g.occurrence.id, g]))
   const linked = findLinkedSets(occurrences)
@@ -141,18 +152,18 @@ function suggestionOf(nd: NearDuplicate): string {
 }
 
 /** A copy of the treaty read without touching the shared document (reading with y-prosemirror may delete content that does not fit the schema). */
-function readCopy(doc: Y.Doc): { fragment: Y.XmlFragment; doc: PMNode; copy: Y.Doc } {
+function readCopy(doc: Y.Doc): { doc: PMNode; mapping: Working['meta']['mapping']; copy: Y.Doc } {
   const copy = new Y.Doc({ gc: false })
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
-  const fragment = copy.getXmlFragment(TREATY_FRAGMENT)
-  return { fragment, doc: initProseMirrorDoc(fragment, treatySchema).doc, copy }
+  const read = initProseMirrorDoc(copy.getXmlFragment(TREATY_FRAGMENT), treatySchema)
+  return { doc: read.doc, mapping: read.meta.mapping, copy }
 }
 
 /** The open bracket groups, linked sets (a choice made at least twice) and near-duplicates, in document order. */
 export function listBrackets(room: RoomLike): BracketsReport {
-  const { fragment, doc, copy } = readCopy(room.doc)
+  const { doc, mapping, copy } = readCopy(room.doc)
   try {
-    const analysis = analyse(fragment, doc)
+    const analysis = analyse(doc, mapping)
     const groups = analysis.groups.map((g): BracketGroupReport => {
       const loc = g.occurrence.location
       const inArticle = loc.article !== undefined
@@ -201,7 +212,7 @@ function inTransaction<T>(room: RoomLike, actor: Actor, action: (w: Working) => 
     const fragment = ydoc.getXmlFragment(TREATY_FRAGMENT)
     const { doc, meta } = initProseMirrorDoc(fragment, treatySchema)
     clock?.lap('read')
-    const analysis = analyse(fragment, doc)
+    const analysis = analyse(doc, meta.mapping)
     clock?.lap('analyse')
     result = action({ ydoc, fragment, doc, meta, analysis })
   })
@@ -394,8 +405,9 @@ function anchorsOf(w: Working, tr: Transaction, resolved: readonly Group[]): Gro
       continue
     }
     outer.push(g)
-    ranges.push({ g, from: tr.mapping.map(g.pos, -1), to: tr.mapping.map(g.pos + g.node.nodeSize, 1) })
+    ranges.push({ g, from: 0, to: 0 })
   }
+  mapRanges(tr, ranges)
   const parents = parentElements(w, tr.doc, ranges)
   for (const { g, from, to } of ranges) {
     const start = absolutePositionToRelativePosition(from, w.fragment, w.meta.mapping) as Y.RelativePosition
@@ -424,6 +436,46 @@ function anchorsOf(w: Working, tr: Transaction, resolved: readonly Group[]): Gro
 
 /** Characters of context kept on each side of a resolved group's text. */
 const CONTEXT = 32
+
+/**
+ * Where each resolved group's text is after `tr`: `tr.mapping.map` of its start (-1) and end
+ * (1), without mapping each through all N steps (quadratic for a linked set of hundreds). The
+ * resolution replaced one bracket per step, from the end of the document and an inner group
+ * before the one around it, so each step's range is in the positions before the change, and a
+ * group's start moves by what the steps ending before it added or removed. `ranges` are outer
+ * groups in document order; when the steps are not of that shape, every position is mapped.
+ */
+function mapRanges(tr: Transaction, ranges: { g: Group; from: number; to: number }[]): void {
+  const steps: { start: number; end: number; size: number }[] = []
+  for (const map of tr.mapping.maps) {
+    let count = 0
+    map.forEach((oldStart, oldEnd, newStart, newEnd) => {
+      count++
+      steps.push({ start: oldStart, end: oldEnd, size: newEnd - newStart })
+    })
+    if (count !== 1) steps.length = 0
+    if (!steps.length) break
+  }
+  const byStart = new Map(steps.map((s) => [s.start, s]))
+  const shape = steps.length === tr.mapping.maps.length && ranges.every((r) => byStart.has(r.g.pos))
+  if (shape) {
+    steps.sort((a, b) => a.end - b.end)
+    let i = 0
+    let shift = 0
+    for (const r of ranges) {
+      for (; i < steps.length && steps[i].end <= r.g.pos; i++) shift += steps[i].size - (steps[i].end - steps[i].start)
+      r.from = r.g.pos + shift
+      r.to = r.from + byStart.get(r.g.pos)!.size
+    }
+    // Cheap insurance: the first and last agree with the mapping, or everything is mapped.
+    const check = (r: (typeof ranges)[number]) => r.from === tr.mapping.map(r.g.pos, -1) && r.to === tr.mapping.map(r.g.pos + r.g.node.nodeSize, 1)
+    if (!ranges.length || (check(ranges[0]) && check(ranges[ranges.length - 1]))) return
+  }
+  for (const r of ranges) {
+    r.from = tr.mapping.map(r.g.pos, -1)
+    r.to = tr.mapping.map(r.g.pos + r.g.node.nodeSize, 1)
+  }
+}
 
 /**
  * The element holding each range's text (a paragraph, or the alternative of a group left

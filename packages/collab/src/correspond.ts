@@ -98,8 +98,17 @@ export function findGroup(fragment: Y.XmlFragment, doc: PMNode, id: string): num
  * has the same id on every server and in every editor, whatever its members.
  */
 export function linkedSetId(key: string): string {
-  return `s_${hash53(key).toString(36)}`
+  let id = setIds.get(key)
+  if (id === undefined) {
+    // Bounded: a server sees the keys of many documents over its life.
+    if (setIds.size >= 50_000) setIds.clear()
+    setIds.set(key, (id = `s_${hash53(key).toString(36)}`))
+  }
+  return id
 }
+
+/** linkedSetId's answers: every listing and resolution asks again for every key of the treaty. */
+const setIds = new Map<string, string>()
 
 /** cyrb53: a fast 53-bit string hash (not cryptographic; collisions between a treaty's few hundred keys are negligible). */
 function hash53(text: string): number {

@@ -25,6 +25,7 @@ export interface GroupOccurrence {
 export function collectGroups(doc: PMNode, blocks: readonly OutlineBlock[] = outline(doc)): GroupOccurrence[] {
   const out: GroupOccurrence[] = []
   for (const block of blocks) {
+    if (!holdsGroup(block.node)) continue
     const inlines = nodeToInlines(block.node, block.pos + 1)
     const visit = (list: ReturnType<typeof nodeToInlines>, depth: number) => {
       for (const inline of list) {
@@ -38,6 +39,15 @@ export function collectGroups(doc: PMNode, blocks: readonly OutlineBlock[] = out
     visit(inlines, 1)
   }
   return out
+}
+
+/** Whether a block has a bracket or placeholder among its children (where nodeToInlines finds groups). */
+function holdsGroup(block: PMNode): boolean {
+  for (let i = 0; i < block.childCount; i++) {
+    const name = block.child(i).type.name
+    if (name === 'bracket' || name === 'placeholder') return true
+  }
+  return false
 }
 
 /** Block-level option groups still open (more than one option, or bracketed), with where they are. */
