@@ -137,13 +137,19 @@ type StoredEntry = Omit<AuditEntry, 'seq' | 'reopenedBy' | 'anchors'> & { anchor
  */
 export function packAnchors(anchors: readonly GroupAnchor[]): string {
   const brackets: unknown[] = []
-  const index = new Map<string, number>()
+  const byObject = new Map<unknown, number>()
+  const byJson = new Map<string, number>()
   const packed = anchors.map((anchor) => {
-    const json = JSON.stringify(anchor.bracket)
-    let i = index.get(json)
+    // The same object (the caller shares equal brackets) is not serialised again.
+    let i = byObject.get(anchor.bracket)
     if (i === undefined) {
-      i = brackets.push(anchor.bracket) - 1
-      index.set(json, i)
+      const json = JSON.stringify(anchor.bracket)
+      i = byJson.get(json)
+      if (i === undefined) {
+        i = brackets.push(anchor.bracket) - 1
+        byJson.set(json, i)
+      }
+      byObject.set(anchor.bracket, i)
     }
     return { ...anchor, bracket: i }
   })

@@ -402,13 +402,25 @@ function anchorsOf(w: Working, tr: Transaction, resolved: readonly Group[]): Gro
   const out: GroupAnchor[] = []
   const outer: Group[] = []
   const ranges: { g: Group; from: number; to: number }[] = []
+  // Equal brackets (a linked set's members) share one JSON object, written once (packAnchors).
+  const jsonByKey = new Map<string, { node: PMNode; json: unknown }[]>()
+  const bracketJson = (g: Group): unknown => {
+    let seen = jsonByKey.get(g.key)
+    if (!seen) jsonByKey.set(g.key, (seen = []))
+    const same = seen.find((s) => s.node.eq(g.node))
+    if (same) return same.json
+    const json = g.node.toJSON()
+    seen.push({ node: g.node, json })
+    return json
+  }
+  const lines = new Map<PMNode, ReturnType<typeof inlineText>>()
   for (const g of resolved) {
     // Sorted by position: a container comes before what it contains, and outer groups do not
     // overlap, so only the last one can contain this one.
     const last = outer.at(-1)
     const container = last && last.pos < g.pos && g.pos + g.node.nodeSize <= last.pos + last.node.nodeSize ? last : undefined
     if (container) {
-      out.push({ group: g.id, start: null, end: null, size: 0, bracket: g.node.toJSON(), within: container.id, context: null })
+      out.push({ group: g.id, start: null, end: null, size: 0, bracket: bracketJson(g), within: container.id, context: null })
       continue
     }
     outer.push(g)
@@ -429,16 +441,30 @@ function anchorsOf(w: Working, tr: Transaction, resolved: readonly Group[]): Gro
     const parent = parents.get($from.before())
     let context: GroupAnchor['context'] = null
     if (parent) {
-      const line = inlineText($from.parent, $from.start())
-      const i = line.posAt.indexOf(from)
-      const j = line.posAt.indexOf(to, i)
+      let line = lines.get($from.parent)
+      if (!line) lines.set($from.parent, (line = inlineText($from.parent, $from.start())))
+      const i = indexIn(line.posAt, from)
+      const j = i >= 0 ? indexIn(line.posAt, to) : -1
       if (i >= 0 && j >= 0) {
         context = { parent: elementId(parent), text: line.text.slice(i, j), before: line.text.slice(Math.max(0, i - CONTEXT), i), after: line.text.slice(j, j + CONTEXT) }
       }
     }
-    out.push({ group: g.id, start: encodeAnchor(start), end: encodeAnchor(end), size: to - from, bracket: g.node.toJSON(), within: null, context })
+    out.push({ group: g.id, start: encodeAnchor(start), end: encodeAnchor(end), size: to - from, bracket: bracketJson(g), within: null, context })
   }
   return out
+}
+
+/** The index of `value` in `sorted` (strictly increasing, as inlineText's positions), or -1. */
+function indexIn(sorted: readonly number[], value: number): number {
+  let lo = 0
+  let hi = sorted.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid] === value) return mid
+    if (sorted[mid] < value) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -1
 }
 
 /** Characters of context kept on each side of a resolved group's text. */
