@@ -23,15 +23,21 @@ import { generateLargeTreaty, type LargeTreatySpec } from './largeTreaty'
  * column width; in both editors the caret goes into the middle textblock of the document, in
  * a run of plain text.
  *
+ * A reference row types in the plain editor with `content-visibility: auto` on its paragraphs
+ * (the Accord editor skips off-screen articles that way), to tell the browser's share of a
+ * difference from the editor's own work. The first row is the baseline and the last the goal's.
+ *
  * Per keystroke: from the keydown event's timestamp to just after the next frame
  * (requestAnimationFrame, then a task, so layout and paint of the frame are included). A third
  * row types in Accord while two remote peers (y-websocket clients in this process, signed in as
  * facilitators) type 3 characters a second each elsewhere in the document; the run fails if
  * the server refused their edits or they did not reach the page.
  *
- * Run alone: `npx tsx bench/browser.ts [--size large] [--keys 100] [--profile PREFIX]`
- * (`--profile` records a CPU profile of the page while it types in each Accord row, into
- * PREFIX.quiet.cpuprofile and PREFIX.peers.cpuprofile; open them in Chrome's DevTools).
+ * Run alone: `npx tsx bench/browser.ts [--size large] [--keys 100] [--profile PREFIX] [--trace PREFIX]`
+ * (`--profile` records a CPU profile of the page while it types in each row, into
+ * PREFIX.plain.cpuprofile, PREFIX.quiet.cpuprofile and PREFIX.peers.cpuprofile; `--trace` a
+ * performance trace with style, layout and paint, PREFIX.*.trace.json; open either in
+ * Chrome's DevTools).
  */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -60,14 +66,19 @@ export function textblocks(doc: PMNode): string[] {
   return out
 }
 
-function plainPage(paragraphs: string[]): string {
+/**
+ * The plain editor's page. `skipOffscreen` gives each paragraph `content-visibility: auto`, as
+ * the Accord editor does for articles: a reference row that shows how much of a difference is
+ * the browser's rendering and how much the editor's own work.
+ */
+function plainPage(paragraphs: string[], skipOffscreen = false): string {
   const imports: Record<string, string> = {}
   for (const name of PM_MODULES) {
     const pkg = JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { module?: string; main?: string }
     imports[name] = `/node_modules/${name}/${pkg.module ?? pkg.main ?? 'index.js'}`
   }
   return `<!doctype html><meta charset="utf-8"><title>plain</title>
-<style>body{margin:0}.ProseMirror{${TEXT_STYLE}}.ProseMirror p{margin:0 0 0.9em}</style>
+<style>body{margin:0}.ProseMirror{${TEXT_STYLE}}.ProseMirror p{margin:0 0 0.9em${skipOffscreen ? ';content-visibility:auto;contain-intrinsic-block-size:auto 3.4em' : ''}}</style>
 <script type="importmap">${JSON.stringify({ imports })}</script>
 <div id="editor"></div>
 <script type="module">
@@ -83,11 +94,12 @@ window.plainReady = true
 </script>`
 }
 
-function startStatic(html: string): Promise<{ server: http.Server; url: string }> {
+/** Serves `pages` (path → HTML) and the ProseMirror modules they import. */
+function startStatic(pages: Record<string, string>): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(html)
+    if (Object.hasOwn(pages, url.pathname)) {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(pages[url.pathname])
       return
     }
     const file = path.join(root, path.normalize(url.pathname))
@@ -277,22 +289,41 @@ async function profile(page: Page, file: string): Promise<() => Promise<void>> {
   }
 }
 
-/** Records a profile of the typing when `file` is given. */
-function profiling(page: Page, file: string | undefined): { start: () => Promise<void>; stop: () => Promise<void> } {
-  let stop: (() => Promise<void>) | undefined
+/** Records a performance trace (rendering included) of the page until the answer is called. */
+async function trace(browser: Browser, page: Page, file: string): Promise<() => Promise<void>> {
+  await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] })
+  return async () => void (await browser.stopTracing())
+}
+
+export interface Recording {
+  /** A CPU profile of each row's typing: PREFIX.<row>.cpuprofile. */
+  profile?: string
+  /** A performance trace of each row's typing: PREFIX.<row>.trace.json. */
+  trace?: string
+}
+
+/** Records what `options` asks for while a row types. */
+function recording(browser: Browser, page: Page, options: Recording, row: string): { start: () => Promise<void>; stop: () => Promise<void> } {
+  const stops: (() => Promise<void>)[] = []
   return {
-    start: async () => void (stop = file ? await profile(page, file) : undefined),
-    stop: async () => await stop?.(),
+    start: async () => {
+      if (options.profile) stops.push(await profile(page, `${options.profile}.${row}.cpuprofile`))
+      if (options.trace) stops.push(await trace(browser, page, `${options.trace}.${row}.trace.json`))
+    },
+    stop: async () => {
+      for (const stop of stops.splice(0)) await stop()
+    },
   }
 }
 
 const zCount = (page: Page) => page.evaluate(() => ((window as unknown as { __accord: { text(): string } }).__accord.text().match(/z/g) ?? []).length)
 
-export async function runBrowserBench(spec: LargeTreatySpec, keys: number, options: { profile?: string } = {}): Promise<KeystrokeRow[]> {
+export async function runBrowserBench(spec: LargeTreatySpec, keys: number, options: Recording = {}): Promise<KeystrokeRow[]> {
   const treaty = generateLargeTreaty(spec)
   const dataDir = tempDir('accord-bench-browser-')
   const accord = await startAccord(dataDir)
-  const plain = await startStatic(plainPage(textblocks(treaty.doc)))
+  const paragraphs = textblocks(treaty.doc)
+  const plain = await startStatic({ '/': plainPage(paragraphs), '/skip': plainPage(paragraphs, true) })
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] })
   const peers: ReturnType<typeof remotePeer>[] = []
   try {
@@ -305,31 +336,38 @@ export async function runBrowserBench(spec: LargeTreatySpec, keys: number, optio
       return row
     }
 
-    const plainPageObj = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
-    await plainPageObj.goto(plain.url)
-    await plainPageObj.waitForFunction(() => (window as unknown as { plainReady?: boolean }).plainReady)
-    const base = await typeKeys(plainPageObj, 'plain ProseMirror (basic schema, no collaboration)', 'window.view', keys)
+    const openPlain = async (page: string) => {
+      const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
+      await p.goto(plain.url + page)
+      await p.waitForFunction(() => (window as unknown as { plainReady?: boolean }).plainReady)
+      return p
+    }
+    const plainPageObj = await openPlain('')
+    const base = await typeKeys(plainPageObj, 'plain ProseMirror (basic schema, no collaboration)', 'window.view', keys, recording(browser, plainPageObj, options, 'plain'))
     rows.push(base)
     await plainPageObj.context().close()
+    const skipping = await openPlain('skip')
+    check(await typeKeys(skipping, 'reference: the same, off-screen paragraphs skipped (content-visibility)', 'window.view', keys, recording(browser, skipping, options, 'skip')), base.blocks)
+    await skipping.context().close()
 
     const VIEW = 'window.__accord.view'
     const first = await openAccord(browser, accord.url, await api.facilitator(id, 'Bench'), id)
-    check(await typeKeys(first, 'Accord editor, bracket navigator open', VIEW, keys, profiling(first, options.profile && `${options.profile}.quiet.cpuprofile`)), base.blocks)
+    check(await typeKeys(first, 'Accord editor, bracket navigator open', VIEW, keys, recording(browser, first, options, 'quiet')), base.blocks)
     await first.context().close()
 
     const wsUrl = accord.url.replace(/^http/, 'ws') + '/collab'
     peers.push(remotePeer(wsUrl, id, await api.facilitator(id, 'Peer 1'), 1), remotePeer(wsUrl, id, await api.facilitator(id, 'Peer 2'), 2))
     const page = await openAccord(browser, accord.url, await api.facilitator(id, 'Bench 2'), id)
     const zBefore = await zCount(page)
-    const recording = profiling(page, options.profile && `${options.profile}.peers.cpuprofile`)
+    const record = recording(browser, page, options, 'peers')
     const row = await typeKeys(page, 'Accord editor, bracket navigator open, 2 remote peers typing', VIEW, keys, {
       start: async () => {
         await Promise.all(peers.map((p) => p.start()))
-        await recording.start()
+        await record.start()
       },
       stop: async () => {
         for (const p of peers) p.stop()
-        await recording.stop()
+        await record.stop()
       },
     })
     check(row, base.blocks)
@@ -364,6 +402,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { TREATY_SIZES } = await import('./largeTreaty')
   const arg = (n: string) => (process.argv.indexOf(n) >= 0 ? process.argv[process.argv.indexOf(n) + 1] : undefined)
   const size = (arg('--size') ?? 'large') as keyof typeof TREATY_SIZES
-  console.log(formatBrowser(await runBrowserBench(TREATY_SIZES[size], Number(arg('--keys') ?? 100), { profile: arg('--profile') })))
+  console.log(formatBrowser(await runBrowserBench(TREATY_SIZES[size], Number(arg('--keys') ?? 100), { profile: arg('--profile'), trace: arg('--trace') })))
   process.exit(0)
 }

@@ -1,0 +1,78 @@
+import { treatySchema } from '@accord/schema'
+import type { Node as PMNode } from 'prosemirror-model'
+import { EditorState } from 'prosemirror-state'
+import { describe, expect, it } from 'vitest'
+import { BracketSummaryTracker } from './BracketSummaryTracker'
+
+const s = treatySchema
+const alt = (text: string) => s.node('alternative', null, text ? [s.text(text)] : [])
+const bracket = (...alts: string[]) => s.node('bracket', null, alts.map(alt))
+const para = (...content: (string | PMNode)[]) => s.node('paragraph', { level: 0 }, content.map((c) => (typeof c === 'string' ? s.text(c) : c)))
+const article = (...paras: PMNode[]) => s.node('article', null, paras)
+const treaty = (...children: PMNode[]) => s.node('doc', null, [s.node('treaty', { lang: 'en' }, children)])
+
+/** A tracker whose idle moments come when the test says. */
+function tracked() {
+  const tasks: (() => void)[] = []
+  const tracker = new BracketSummaryTracker((task) => {
+    tasks.push(task)
+    return () => tasks.splice(tasks.indexOf(task), 1)
+  })
+  return { tracker, idle: () => tasks.splice(0).forEach((t) => t()), pending: () => tasks.length }
+}
+
+const groupsOf = (tracker: BracketSummaryTracker) => tracker.getShown()!.summary.units.flatMap((u) => u.groups)
+
+describe('BracketSummaryTracker', () => {
+  const doc = treaty(article(para('The Parties ', bracket('shall', 'should'), ' act.')), article(para('Each ', bracket('Party', 'State'), ' reports.')))
+
+  it('keeps the summary through typing outside the groups and maps its positions', () => {
+    const { tracker, pending } = tracked()
+    tracker.update(doc)
+    const shown = tracker.getShown()!
+    const [first, second] = groupsOf(tracker)
+    let state = EditorState.create({ doc })
+    state = state.apply(state.tr.insertText('all ', 2 + 1 + 1 + 1))
+    tracker.update(state.doc)
+    expect(tracker.getShown()).toBe(shown)
+    expect(pending()).toBe(0)
+    expect(state.doc.nodeAt(tracker.positionIn(state.doc, shown.doc, first.pos)!)!.type.name).toBe('bracket')
+    expect(tracker.positionIn(state.doc, shown.doc, second.pos)).toBe(second.pos + 4)
+    expect(state.doc.nodeAt(second.pos + 4)!.textContent).toBe('PartyState')
+  })
+
+  it('recomputes when idle after a change to a group, and positions lead nowhere until then', () => {
+    const { tracker, idle, pending } = tracked()
+    tracker.update(doc)
+    const shown = tracker.getShown()!
+    const [first] = groupsOf(tracker)
+    let state = EditorState.create({ doc })
+    // Typing inside an alternative changes what the navigator shows.
+    state = state.apply(state.tr.insertText('!', first.pos + 2))
+    let notified = 0
+    tracker.subscribe(() => notified++)
+    tracker.update(state.doc)
+    expect(tracker.getShown()).toBe(shown)
+    expect(tracker.positionIn(state.doc, shown.doc, first.pos)).toBeNull()
+    expect(pending()).toBe(1)
+    idle()
+    expect(notified).toBe(1)
+    const fresh = tracker.getShown()!
+    expect(fresh.doc).toBe(state.doc)
+    expect(groupsOf(tracker)[0].alternatives).toEqual(['!shall', 'should'])
+    // A position from the old summary stays unusable; one from the new one works.
+    expect(tracker.positionIn(state.doc, shown.doc, first.pos)).toBeNull()
+    expect(tracker.positionIn(state.doc, fresh.doc, first.pos)).toBe(first.pos)
+  })
+
+  it('summarises the first document at once and stops scheduling when destroyed', () => {
+    const { tracker, pending } = tracked()
+    expect(tracker.getShown()).toBeNull()
+    tracker.update(doc)
+    expect(groupsOf(tracker)).toHaveLength(2)
+    tracker.update(treaty(article(para('nothing left'))))
+    expect(pending()).toBe(1)
+    tracker.destroy()
+    expect(pending()).toBe(0)
+  })
+})
