@@ -107,9 +107,9 @@ export class BracketSummaryTracker {
     return this.positionIn(doc, from, 0) !== null
   }
 
+  /** Cancels a pending recomputation (the panel closed). */
   destroy(): void {
     this.cancel?.()
     this.cancel = null
-    this.listeners.clear()
   }
 }
