@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import { treatyEncoding } from './checkUpdate'
 import { CLOSE } from './closeCodes'
 import { silentLogger } from './log'
-import { encodeSyncStep1, encodeUpdate } from './protocol'
+import { decodeAwarenessUpdate, encodeAwareness, encodeAwarenessUpdate, encodeSyncStep1, encodeUpdate } from './protocol'
 import type { Connection, Room } from './Room'
 import { Rooms } from './Rooms'
 import { SqliteStorage } from './SqliteStorage'
@@ -176,6 +176,76 @@ describe('Room', () => {
     // c joined while the update was held, so it gets it twice (broadcast and sync answer); Yjs ignores the repeat.
     await waitFor(() => c.updates().length >= 1, 'the held sync answer')
     expect((c.doc().getXmlFragment('treaty').get(0) as Y.XmlElement).toString()).toContain('Durable Test Protocol')
+  })
+
+  test('the updates of one batch reach each connection as one message, without its own', async () => {
+    await setup()
+    const a = new FakeConnection()
+    const b = new FakeConnection()
+    const c = new FakeConnection()
+    const room = await joined(a)
+    await joined(b)
+    await joined(c)
+    const la = a.doc()
+    const lb = b.doc()
+    const counts = [a, b, c].map((conn) => conn.sent.length)
+    // One turn: a types twice, b once; the write queue commits them together.
+    room.receive(a, encodeUpdate(titleEdit(la, 'A1 ')))
+    room.receive(b, encodeUpdate(titleEdit(lb, 'B1 ')))
+    room.receive(a, encodeUpdate(titleEdit(la, 'A2 ')))
+    await writer.flush()
+    await waitFor(() => c.sent.length > counts[2], 'the broadcast')
+    expect(storage.appends).toHaveLength(1)
+    expect([a, b, c].map((conn, i) => conn.sent.length - counts[i])).toEqual([1, 1, 1])
+    // Nobody is sent their own edits back.
+    const senders = (conn: FakeConnection) => [...Y.parseUpdateMeta(conn.updates().at(-1)!).from.keys()].sort()
+    expect(senders(a)).toEqual([lb.clientID])
+    expect(senders(b)).toEqual([la.clientID])
+    expect(senders(c)).toEqual([la.clientID, lb.clientID].sort())
+    const title = (conn: FakeConnection) => (conn.doc().getXmlFragment('treaty').get(0) as Y.XmlElement).toString()
+    expect(title(c)).toMatch(/A2 A1 .*Test Protocol/)
+    expect(title(c)).toContain('B1 ')
+  })
+
+  test('cursor moves made while a batch is written go out with it, one awareness message per connection', async () => {
+    await setup()
+    const a = new FakeConnection()
+    const b = new FakeConnection()
+    const c = new FakeConnection()
+    const room = await joined(a)
+    await joined(b)
+    await joined(c)
+    const held = gate()
+    storage.appendGate = held.promise
+    room.receive(a, encodeUpdate(titleEdit(a.doc(), 'Held ')))
+    await waitFor(() => storage.appends.length === 1, 'the append to start')
+    const presence = (clientID: number, cursor: number) => encodeAwareness(encodeAwarenessUpdate([{ clientID, clock: cursor, state: { cursor } }]))
+    const counts = [a, b, c].map((conn) => conn.sent.length)
+    room.receive(a, presence(101, 1))
+    room.receive(b, presence(202, 1))
+    room.receive(a, presence(101, 2))
+    expect(c.sent.length).toBe(counts[2])
+    held.open()
+    await waitFor(() => c.sent.length >= counts[2] + 2, 'the update and the awareness')
+    const awarenessOf = (conn: FakeConnection, from: number) =>
+      conn.sent.slice(from).filter((m) => m[0] === 1).map((m) => decodeAwarenessUpdate(decoding.readVarUint8Array(decoding.createDecoder(m.subarray(1)))))
+    expect(awarenessOf(c, counts[2]).map((entries) => entries.map((e) => [e.clientID, (e.state as { cursor: number }).cursor]))).toEqual([[[202, 1], [101, 2]]])
+    expect(awarenessOf(a, counts[0]).map((entries) => entries.map((e) => e.clientID))).toEqual([[202]])
+    expect(awarenessOf(b, counts[1]).map((entries) => entries.map((e) => e.clientID))).toEqual([[101]])
+  })
+
+  test('a client with an empty document gets the document as it is now, also after a change', async () => {
+    await setup()
+    const a = new FakeConnection()
+    const room = await joined(a)
+    const b = new FakeConnection()
+    await joined(b)
+    room.receive(a, encodeUpdate(titleEdit(a.doc(), 'Changed ')))
+    await writer.flush()
+    const c = new FakeConnection()
+    await joined(c)
+    expect(c.updates()).toHaveLength(1)
+    expect((c.doc().getXmlFragment('treaty').get(0) as Y.XmlElement).toString()).toContain('Changed Test Protocol')
   })
 
   test('a duplicate update is neither stored nor sent again', async () => {

@@ -8,7 +8,9 @@ import {
   decodeAwarenessUpdate,
   decodeMessage,
   encodeAwareness,
+  encodeAwarenessEntry,
   encodeAwarenessUpdate,
+  encodeAwarenessEntries,
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
@@ -69,6 +71,25 @@ interface ConnectionState {
   lastRefusalLog: number
 }
 
+/**
+ * What a room sends once one write-queue batch is durable, gathered so that each connection gets
+ * at most one document message and one awareness message per batch, however many updates and
+ * cursor moves the batch holds (200 delegates typing: one send per connection per commit, not
+ * one per keystroke).
+ */
+interface Outbox {
+  /** The write-queue batch it waits for (WriteQueue.durableBatch). */
+  batch: object | null
+  updates: Uint8Array[]
+  /** Who sent each update (null: the server), so that nobody is sent their own change back. */
+  senders: (Connection | null)[]
+  /** Awareness entries (encodeAwarenessEntry) by client id, the latest of each, with the connection they came from. */
+  awareness: Map<number, { entry: Uint8Array; sender: Connection | null }>
+}
+
+/** Up to this many connections sending updates in one batch, each gets the others' merged into one message (see Room.send). */
+const MERGE_PER_SENDER_UP_TO = 4
+
 /** Awareness ids one connection may own: a browser tab has one; the bound stops a client from flooding presence. */
 const MAX_AWARENESS_IDS = 8
 
@@ -99,6 +120,11 @@ export class Room {
   private compaction: Promise<void> | null = null
   private compactScheduled = false
   private closed = false
+  /** The sends waiting for the batch being gathered now (older outboxes wait for their own batches). */
+  private outbox: Outbox | null = null
+  /** Sync step 1 (the state vector) and the sync step 2 a client with an empty document gets: both valid until the document changes. */
+  private stepOne: Uint8Array | null = null
+  private freshAnswer: Uint8Array | null = null
 
   constructor(
     readonly id: string,
@@ -140,7 +166,7 @@ export class Room {
   connect(conn: Connection): void {
     if (this.closed) throw new Error(`room ${this.id} is closed; open it again`)
     this.connections.set(conn, { awarenessIds: new Set(), refused: 0, lastRefusalLog: 0 })
-    conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    conn.send((this.stepOne ??= encodeSyncStep1(Y.encodeStateVector(this.doc))))
     this.options.writer.afterDurable(() => {
       if (!this.connections.has(conn) || this.awareness.getStates().size === 0) return
       conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])))
@@ -159,10 +185,18 @@ export class Room {
     }
     switch (message.type) {
       case 'sync-step-1': {
-        const stateVector = message.stateVector.slice()
+        // The answer is the state now, sent once all of it is durable (what arrives later reaches
+        // this connection as broadcasts). Made now, not when sent: with the fsync off the event
+        // loop, updates of the next batch are applied meanwhile and must not slip into it early.
+        // A client that holds nothing yet (every delegate opening the document at 10:00) gets the
+        // whole state, encoded once for all of them while the document does not change.
+        const { stateVector } = message
+        const answer =
+          stateVector.length === 1 && stateVector[0] === 0
+            ? (this.freshAnswer ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
+            : encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
         this.options.writer.afterDurable((error) => {
-          if (error || !this.connections.has(conn)) return
-          conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)))
+          if (!error && this.connections.has(conn)) conn.send(answer)
         })
         return
       }
@@ -403,15 +437,70 @@ export class Room {
     this.bytes += update.length
     this.logCount++
     this.logBytes += update.length
-    const message = encodeUpdate(update)
-    const sender = origin as Connection
-    writer.afterDurable((error) => {
+    this.stepOne = null
+    this.freshAnswer = null
+    const box = this.outboxFor(writer.durableBatch)
+    box.updates.push(update)
+    box.senders.push(typeof origin === 'object' && origin !== null ? (origin as Connection) : null)
+    this.scheduleInspection()
+  }
+
+  /** The outbox that goes out when `batch` is durable (at once when batch is null). */
+  private outboxFor(batch: object | null): Outbox {
+    if (this.outbox && this.outbox.batch === batch && batch !== null) return this.outbox
+    const box: Outbox = { batch, updates: [], senders: [], awareness: new Map() }
+    if (batch === null) return box
+    this.outbox = box
+    this.options.writer.afterDurable((error) => {
+      if (this.outbox === box) this.outbox = null
       if (error) return this.fail(error)
       if (this.closed) return
-      for (const conn of this.connections.keys()) if (conn !== sender) conn.send(message)
-      if (this.needsCompaction()) this.scheduleCompaction()
+      this.send(box)
+      if (box.updates.length && this.needsCompaction()) this.scheduleCompaction()
     })
-    this.scheduleInspection()
+    return box
+  }
+
+  /**
+   * Sends an outbox: to each connection, the batch's updates (without the ones it sent itself),
+   * then the awareness entries in one message (without its own). Connections that sent nothing
+   * in the batch, nearly all of them, share one message of each kind, the updates merged into
+   * one. A connection that sent some of the updates gets the others merged too while few
+   * connections sent (each such merge is a pass over the batch); past that, one message per
+   * update, each encoded once for all: merging per sender would cost the square of the batch,
+   * and a batch grows exactly when the server is busiest.
+   */
+  private send(box: Outbox): void {
+    const { updates, senders, awareness } = box
+    const updateSenders = new Set(senders)
+    const mergePerSender = updateSenders.size <= MERGE_PER_SENDER_UP_TO
+    const awarenessSenders = new Set<Connection | null>()
+    for (const { sender } of awareness.values()) awarenessSenders.add(sender)
+    let shared: Uint8Array[] | null = null
+    let single: Uint8Array[] | null = null
+    let sharedAwareness: Uint8Array | null = null
+    for (const conn of this.connections.keys()) {
+      if (updates.length) {
+        if (!updateSenders.has(conn)) {
+          for (const message of (shared ??= updateMessages(updates))) conn.send(message)
+        } else if (mergePerSender) {
+          for (const message of updateMessages(updates.filter((_, i) => senders[i] !== conn))) conn.send(message)
+        } else {
+          single ??= updates.map(encodeUpdate)
+          for (let i = 0; i < single.length; i++) if (senders[i] !== conn) conn.send(single[i])
+        }
+      }
+      if (awareness.size) {
+        if (awarenessSenders.has(conn)) {
+          const entries: Uint8Array[] = []
+          for (const { entry, sender } of awareness.values()) if (sender !== conn) entries.push(entry)
+          if (entries.length) conn.send(encodeAwareness(encodeAwarenessEntries(entries)))
+        } else {
+          sharedAwareness ??= encodeAwareness(encodeAwarenessEntries([...awareness.values()].map(({ entry }) => entry)))
+          conn.send(sharedAwareness)
+        }
+      }
+    }
   }
 
   private applyAwareness(conn: Connection, update: Uint8Array): void {
@@ -451,12 +540,18 @@ export class Room {
         this.connections.get(owner)?.awarenessIds.delete(id)
       }
     }
-    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    // Behind the write queue too: a cursor may point into an update that is not yet sent.
-    this.options.writer.afterDurable(() => {
-      if (this.closed) return
-      for (const conn of this.connections.keys()) if (conn !== origin) conn.send(message)
-    })
+    // Behind the write queue too: a cursor may point into an update that is not yet sent. So the
+    // entries join the outbox of the batch being written, or go out at once when none is.
+    const box = this.outboxFor(this.options.writer.durableBatch)
+    const sender = typeof origin === 'object' && origin !== null && this.connections.has(origin as Connection) ? (origin as Connection) : null
+    const states = this.awareness.getStates()
+    for (const id of changed) {
+      const clock = this.awareness.meta.get(id)?.clock ?? 0
+      const entry = encodeAwarenessEntry(id, clock, states.get(id) ?? null)
+      box.awareness.delete(id) // the latest entry of a client goes out last
+      box.awareness.set(id, { entry, sender })
+    }
+    if (box.batch === null && !this.closed) this.send(box)
   }
 
   private needsCompaction(): boolean {
@@ -498,6 +593,17 @@ export class Room {
       this.inspect().catch((error: unknown) => this.options.logger.error('inspection failed', { doc: this.id, error }))
     }, delay)
     this.inspectTimer.unref()
+  }
+}
+
+/** The messages that carry these updates: one, merged, unless merging fails (then one per update, as they came). */
+function updateMessages(updates: readonly Uint8Array[]): Uint8Array[] {
+  if (updates.length === 0) return []
+  if (updates.length === 1) return [encodeUpdate(updates[0])]
+  try {
+    return [encodeUpdate(Y.mergeUpdates(updates as Uint8Array[]))]
+  } catch {
+    return updates.map(encodeUpdate)
   }
 }
 

@@ -15,11 +15,15 @@ interface RecordRow {
 }
 
 /**
- * Storage in one SQLite file (WAL). Appends are one transaction per batch; with
- * `synchronous=FULL` a commit is on disk when `append` resolves, with NORMAL it survives a
- * killed process but not a power cut. better-sqlite3 is synchronous: a commit blocks the event
- * loop for its fsync (a fraction of a millisecond on an SSD), which is why the write queue
- * batches a whole tick of updates into one commit.
+ * Storage in one SQLite file (WAL). Appends are one transaction per batch; with durability
+ * 'full' a commit is on disk when `append` resolves, with 'normal' it survives a killed process
+ * but not a power cut. better-sqlite3 is synchronous, and SQLite's own `synchronous=FULL` would
+ * block the event loop for the WAL's fsync on every commit (0.5–10 ms on a shared disk: every
+ * room and every socket waits). So appends commit with NORMAL (the frames reach the OS, which
+ * already survives kill -9) and then fsync the WAL file on libuv's thread pool, exactly the sync
+ * FULL would have made, resolving only when it is done; the event loop goes on reading and
+ * checking the next batch meanwhile, and the write queue commits one batch at a time. Every
+ * other write (documents, participants, compaction) keeps SQLite's FULL.
  *
  * Beside the documents, checkpoints and log, the file holds the tamper-evident `ledger`
  * (ledger.ts): every seed and appended update, hash-chained per document, written in the same
@@ -31,6 +35,11 @@ export class SqliteStorage implements Storage {
   private readonly appendTx: (batch: readonly AppendedUpdate[], now: number) => void
   private readonly compactTx: (id: string, state: Uint8Array) => CompactedLog
   private readonly ledger: Ledger
+  /** The WAL file that append syncs itself (durability 'full' on a file), and an open descriptor of it. */
+  private readonly walFile: string | null
+  private walFd: number | null = null
+  private readonly commitQuietly: Database.Statement | null = null
+  private readonly commitDurably: Database.Statement | null = null
 
   /** `file` is a path, or ':memory:' for tests of the storage contract alone. */
   constructor(file: string, options: { durability?: 'full' | 'normal' } = {}) {
@@ -38,6 +47,11 @@ export class SqliteStorage implements Storage {
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`)
+    this.walFile = options.durability !== 'normal' && file !== ':memory:' ? `${path.resolve(file)}-wal` : null
+    if (this.walFile) {
+      this.commitQuietly = this.db.prepare('PRAGMA synchronous = NORMAL')
+      this.commitDurably = this.db.prepare('PRAGMA synchronous = FULL')
+    }
     this.db.pragma('foreign_keys = ON')
     // The `accord` command writes to the same file while the server runs (invitations, new documents): wait for its lock.
     this.db.pragma('busy_timeout = 5000')
@@ -158,7 +172,31 @@ export class SqliteStorage implements Storage {
   }
 
   async append(batch: readonly AppendedUpdate[]): Promise<void> {
-    if (batch.length) this.appendTx(batch, Date.now())
+    if (!batch.length) return
+    if (!this.walFile) return this.appendTx(batch, Date.now())
+    this.commitQuietly!.run()
+    try {
+      this.appendTx(batch, Date.now())
+    } finally {
+      this.commitDurably!.run()
+    }
+    const fd = this.walDescriptor()
+    await new Promise<void>((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())))
+  }
+
+  /** A descriptor of the WAL file (fsync on any descriptor of a file flushes all of it), reopened if SQLite replaced the file. */
+  private walDescriptor(): number {
+    if (this.walFd !== null && fs.fstatSync(this.walFd).nlink > 0) return this.walFd
+    if (this.walFd !== null) fs.closeSync(this.walFd)
+    this.walFd = fs.openSync(this.walFile!, 'r')
+    // A new file's directory entry must be durable too, once.
+    const dir = fs.openSync(path.dirname(this.walFile!), 'r')
+    try {
+      fs.fsyncSync(dir)
+    } finally {
+      fs.closeSync(dir)
+    }
+    return this.walFd
   }
 
   async compact(id: string, state: Uint8Array): Promise<CompactedLog> {
@@ -178,6 +216,8 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.walFd !== null) fs.closeSync(this.walFd)
+    this.walFd = null
     if (!this.db.open) return
     // Fold the WAL into the main file so the data directory is one self-contained file at rest.
     this.db.pragma('wal_checkpoint(TRUNCATE)')

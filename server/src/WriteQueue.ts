@@ -44,6 +44,16 @@ export class WriteQueue {
     else callback()
   }
 
+  /**
+   * The batch a callback given to `afterDurable` now would wait for, or null when it would run at
+   * once. Callers that gather their sends per batch (a room's broadcasts) use it as the key: two
+   * calls answering the same object are made durable by the same commit.
+   */
+  get durableBatch(): object | null {
+    if (this.open && this.open.updates.length) return this.open
+    return this.writingBatch
+  }
+
   /** Whether updates are waiting or being written. */
   get pending(): boolean {
     return this.open !== null || this.writing !== null

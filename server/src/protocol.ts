@@ -181,6 +181,23 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   return entries
 }
 
+/** One entry of an awareness update (client id, clock, state as JSON), encoded once and sent to many in encodeAwarenessEntries. */
+export function encodeAwarenessEntry(clientID: number, clock: number, state: unknown): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, clientID)
+  encoding.writeVarUint(encoder, clock)
+  encoding.writeVarString(encoder, JSON.stringify(state))
+  return encoding.toUint8Array(encoder)
+}
+
+/** An awareness update made of entries from encodeAwarenessEntry (y-protocols' encoding: count, then the entries). */
+export function encodeAwarenessEntries(entries: readonly Uint8Array[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const entry of entries) encoding.writeUint8Array(encoder, entry)
+  return encoding.toUint8Array(encoder)
+}
+
 export function encodeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8Array {
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, entries.length)
