@@ -1,6 +1,6 @@
 import { findLinkedSets, findNearDuplicates, normalizeText, type NearDuplicate } from '@accord/bracket-variants'
 import { collectGroups, RESOLUTION_META, resolveBracket, resolveInTransaction, type GroupOccurrence, type ResolutionMeta } from '@accord/bracket-variants/prosemirror'
-import { elementId, groupId, linkedSetId, walkCorresponding, inlineText, bestMatch, rangeFromRelative, writeChangedBlocks } from '@accord/collab'
+import { elementId, groupId, linkedSetId, walkCorresponding, inlineText, bestMatch, rangeFromRelative, relativePositionIn, writeChangedBlocks } from '@accord/collab'
 import { outline, treatySchema } from '@accord/schema'
 import { Fragment, Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Command, type Transaction } from 'prosemirror-state'
@@ -434,16 +434,20 @@ function anchorsOf(w: Working, tr: Transaction, resolved: readonly Group[]): Gro
   mapRanges(tr, ranges)
   const parents = parentElements(w, tr.doc, ranges)
   for (const { g, from, to } of ranges) {
-    const start = absolutePositionToRelativePosition(from, w.fragment, w.meta.mapping) as Y.RelativePosition
+    const $from = tr.doc.resolve(from)
+    const parent = parents.get($from.before())
+    // What y-prosemirror's absolutePositionToRelativePosition gives, walking from the element
+    // holding the text rather than from the root.
+    const relative = (pos: number) =>
+      (parent ? relativePositionIn(parent, pos - $from.start(), w.meta.mapping) : absolutePositionToRelativePosition(pos, w.fragment, w.meta.mapping)) as Y.RelativePosition
+    const start = relative(from)
     let end = start
     if (to > from) {
       // The end is tied to the last character of the text (association -1), so text typed
       // right after it later does not become part of the range.
-      const after = Y.createAbsolutePositionFromRelativePosition(absolutePositionToRelativePosition(to, w.fragment, w.meta.mapping) as Y.RelativePosition, w.ydoc)
+      const after = Y.createAbsolutePositionFromRelativePosition(relative(to), w.ydoc)
       if (after) end = Y.createRelativePositionFromTypeIndex(after.type, after.index, -1)
     }
-    const $from = tr.doc.resolve(from)
-    const parent = parents.get($from.before())
     let context: GroupAnchor['context'] = null
     if (parent) {
       let line = lines.get($from.parent)

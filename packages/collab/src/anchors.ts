@@ -96,3 +96,65 @@ export function bestMatch(
   if (best < 0) return null
   return { range: { from: line.posAt[best], to: line.posAt[best + context.text.length] }, score: bestScore, tie }
 }
+
+/**
+ * y-prosemirror's `absolutePositionToRelativePosition(pos, fragment, mapping)` for a position
+ * inside the content of `element` (a textblock or an `alternative`: where text is; not a
+ * `bracket`, whose content is alternatives), given as `offset` from that
+ * content's start: the same relative position, without walking from the document's root to the
+ * element (a resolution anchors hundreds of passages). Its walk, from where the root's walk
+ * enters the element; `mapping` as for rangeFromRelative. The fragment is assumed non-empty.
+ */
+export function relativePositionIn(element: Y.XmlElement, offset: number, mapping: Map<Y.AbstractType<unknown>, PMNode | PMNode[]>): Y.RelativePosition {
+  type Walked = Y.AbstractType<unknown> & { _first: Y.Item | null; _item: Y.Item | null; _length: number }
+  const typeOf = (item: Y.Item) => (item.content as Y.ContentType).type as Walked
+  // The root's walk as it reaches `element`: the element next, the position counted from just
+  // before it; it never climbs above the element's parent for a position inside its content.
+  const type = element.parent as unknown as Walked
+  let pos = offset + 1
+  let n: Walked | null = element as unknown as Walked
+  while (n !== null && type !== n) {
+    if (n instanceof Y.XmlText) {
+      if (n._length >= pos) return Y.createRelativePositionFromTypeIndex(n, pos, 0)
+      pos -= n._length
+      if (n._item !== null && n._item.next !== null) {
+        n = typeOf(n._item.next as Y.Item)
+      } else {
+        do {
+          n = n._item === null ? null : (n._item.parent as Walked)
+          pos--
+        } while (n !== type && n !== null && n._item !== null && n._item.next === null)
+        if (n !== null && n !== type) n = n._item === null ? null : typeOf(n._item.next as Y.Item)
+      }
+    } else {
+      const size = (mapping.get(n) as PMNode | undefined)?.nodeSize ?? 0
+      if (n._first !== null && pos < size) {
+        n = typeOf(n._first)
+        pos--
+      } else {
+        if (pos === 1 && n._length === 0 && size > 1) return new Y.RelativePosition(n._item === null ? null : n._item.id, n._item === null ? Y.findRootTypeKey(n) : null, null)
+        pos -= size
+        if (n._item !== null && n._item.next !== null) {
+          n = typeOf(n._item.next as Y.Item)
+        } else {
+          if (pos === 0) {
+            n = n._item === null ? n : (n._item.parent as Walked)
+            return new Y.RelativePosition(n._item === null ? null : n._item.id, n._item === null ? Y.findRootTypeKey(n) : null, null)
+          }
+          do {
+            n = (n._item as Y.Item).parent as Walked
+            pos--
+          } while (n !== type && (n._item as Y.Item).next === null)
+          if (n !== type) n = typeOf((n._item as Y.Item).next as Y.Item)
+        }
+      }
+    }
+    if (n === null) throw new RangeError('relativePositionIn: the walk left the document (the mapping does not match the element)')
+    if (pos === 0 && !(n instanceof Y.XmlText) && n !== type) {
+      const parent = (n._item as Y.Item).parent as Walked
+      const typeId = parent._item === null ? null : Y.createID(parent._item.id.client, parent._item.id.clock)
+      return new Y.RelativePosition(typeId, parent._item === null ? Y.findRootTypeKey(parent) : null, (n._item as Y.Item).id)
+    }
+  }
+  return Y.createRelativePositionFromTypeIndex(type, type._length, 0)
+}

@@ -2,5 +2,5 @@
 export { walkCorresponding, elementId, groupId, isGroupId, bracketIds, findGroup, linkedSetId, type Corresponding } from './correspond'
 export { GUARDED_NODES, movesGuardedContent, structureGuard, touchesBracketStructure } from './guard'
 export { inlineText } from './inlineText'
-export { bestMatch, inDeletedContent, rangeFromRelative, type PassageContext } from './anchors'
+export { bestMatch, inDeletedContent, rangeFromRelative, relativePositionIn, type PassageContext } from './anchors'
 export { writeChangedBlocks, type WriteMeta } from './write'
