@@ -1,7 +1,7 @@
 import { treatySchema } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState } from 'prosemirror-state'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { BracketSummaryTracker } from './BracketSummaryTracker'
 
 const s = treatySchema
@@ -14,11 +14,13 @@ const treaty = (...children: PMNode[]) => s.node('doc', null, [s.node('treaty', 
 /** A tracker whose idle moments come when the test says. */
 function tracked() {
   const tasks: (() => void)[] = []
-  const tracker = new BracketSummaryTracker((task) => {
+  const delays: number[] = []
+  const tracker = new BracketSummaryTracker((task, delay) => {
     tasks.push(task)
+    delays.push(delay)
     return () => tasks.splice(tasks.indexOf(task), 1)
   })
-  return { tracker, idle: () => tasks.splice(0).forEach((t) => t()), pending: () => tasks.length }
+  return { tracker, idle: () => tasks.splice(0).forEach((t) => t()), pending: () => tasks.length, delays }
 }
 
 const groupsOf = (tracker: BracketSummaryTracker) => tracker.getShown()!.summary.units.flatMap((u) => u.groups)
@@ -63,6 +65,38 @@ describe('BracketSummaryTracker', () => {
     // A position from the old summary stays unusable; one from the new one works.
     expect(tracker.positionIn(state.doc, shown.doc, first.pos)).toBeNull()
     expect(tracker.positionIn(state.doc, fresh.doc, first.pos)).toBe(first.pos)
+  })
+
+  it('puts the recomputation off while changes to groups keep coming (typing inside a group)', () => {
+    vi.useFakeTimers({ now: 0 })
+    try {
+      const { tracker, idle, pending, delays } = tracked()
+      tracker.update(doc)
+      const [first] = groupsOf(tracker)
+      let state = EditorState.create({ doc })
+      vi.setSystemTime(10_000)
+      // A change long after the last summary: recomputed at the next idle moment.
+      state = state.apply(state.tr.insertText('a', first.pos + 2))
+      tracker.update(state.doc)
+      expect(delays).toEqual([0])
+      // More while it waits: put off until the typing pauses.
+      for (let i = 1; i <= 3; i++) {
+        vi.setSystemTime(10_000 + i * 30)
+        state = state.apply(state.tr.insertText('b', first.pos + 2))
+        tracker.update(state.doc)
+      }
+      expect(pending()).toBe(1)
+      expect(delays).toEqual([0, 250, 250, 250])
+      // Not for ever: after two seconds of changes the pending recomputation is kept.
+      vi.setSystemTime(12_500)
+      state = state.apply(state.tr.insertText('c', first.pos + 2))
+      tracker.update(state.doc)
+      expect(delays).toHaveLength(4)
+      idle()
+      expect(groupsOf(tracker)[0].alternatives[0]).toBe('cbbbashall')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('summarises the first document at once and stops scheduling when destroyed', () => {

@@ -9,20 +9,27 @@ export interface ShownSummary {
   summary: BracketSummary
 }
 
-/** Runs `task` later; answers a function that cancels it. */
-export type Schedule = (task: () => void) => () => void
+/** Runs `task` later, not before `delayMs`; answers a function that cancels it. */
+export type Schedule = (task: () => void, delayMs: number) => () => void
 
-/**
- * The next moment the page is idle (a second at most), so that a recomputation never delays
- * the frame that shows a keystroke.
- */
-export const whenIdle: Schedule = (task) => {
-  if (typeof requestIdleCallback === 'function') {
-    const id = requestIdleCallback(task, { timeout: 1000 })
-    return () => cancelIdleCallback(id)
+/** In a burst of changes (typing inside a group), how long the document must stay as it is before the summary is recomputed. */
+const QUIET_MS = 250
+/** How long a summary may stay stale while the document keeps changing. */
+const MAX_STALE_MS = 2000
+
+/** The first moment the page is idle after `delayMs`, so that a recomputation never delays the frame that shows a keystroke. */
+export const whenIdle: Schedule = (task, delayMs) => {
+  let idle: number | undefined
+  const atIdle = () => {
+    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(task, { timeout: 1000 })
+    else task()
   }
-  const id = setTimeout(task, 50)
-  return () => clearTimeout(id)
+  const timer = delayMs > 0 ? setTimeout(atIdle, delayMs) : undefined
+  if (timer === undefined) atIdle()
+  return () => {
+    clearTimeout(timer)
+    if (idle !== undefined) cancelIdleCallback(idle)
+  }
 }
 
 /**
@@ -34,8 +41,9 @@ export const whenIdle: Schedule = (task) => {
  * nothing the navigator shows, only the positions of the groups after it: the summary is kept
  * and its positions are mapped (`textOnlyChange`). Any other change (a bracket, a block, an
  * attribute, text inside a group) makes the summary stale, and it is recomputed at the next
- * idle moment; until then a position from it leads nowhere (`positionIn` answers null), as a
- * click on an out-of-date list must not hit another group.
+ * idle moment — in a burst of such changes (typing inside a group), once the typing pauses, or
+ * every two seconds; until then a position from it leads nowhere (`positionIn`
+ * answers null), as a click on an out-of-date list must not hit another group.
  */
 export class BracketSummaryTracker {
   private shown: ShownSummary | null = null
@@ -43,6 +51,8 @@ export class BracketSummaryTracker {
   /** From `shown.doc` to `latest`, while the summary is not stale. */
   private mapping = new Mapping()
   private stale = false
+  private staleSince = 0
+  private refreshedAt = 0
   private cancel: (() => void) | null = null
   private readonly listeners = new Set<() => void>()
 
@@ -74,11 +84,19 @@ export class BracketSummaryTracker {
       this.mapping.appendMapping(change)
       return
     }
+    const now = Date.now()
+    if (!this.stale) this.staleSince = now
     this.stale = true
+    const burst = this.cancel !== null || now - this.refreshedAt < QUIET_MS
+    // In a burst, each change puts the recomputation off again, for two seconds at most.
+    if (this.cancel && now - this.staleSince < MAX_STALE_MS) {
+      this.cancel()
+      this.cancel = null
+    }
     this.cancel ??= this.schedule(() => {
       this.cancel = null
       this.refresh()
-    })
+    }, burst ? QUIET_MS : 0)
   }
 
   /** Recomputes the summary now if it is stale. */
@@ -89,6 +107,7 @@ export class BracketSummaryTracker {
     this.shown = { doc: this.latest, summary: summarizeBrackets(this.latest) }
     this.mapping = new Mapping()
     this.stale = false
+    this.refreshedAt = Date.now()
     for (const listener of this.listeners) listener()
   }
 
