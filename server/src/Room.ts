@@ -1,4 +1,5 @@
 import type { Node as PMNode } from 'prosemirror-model'
+import { equalityDeep } from 'lib0/function'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { inspectUpdate, structureChange, type DecodedUpdate, type TreatyEncoding } from './checkUpdate'
@@ -9,13 +10,13 @@ import {
   decodeMessage,
   encodeAwareness,
   encodeAwarenessEntry,
-  encodeAwarenessUpdate,
   encodeAwarenessEntries,
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
   ProtocolError,
+  type AwarenessEntry,
 } from './protocol'
 import type { DocumentRole } from './participants'
 import type { Storage, StoredDocument } from './storage'
@@ -525,7 +526,7 @@ export class Room {
     // Who someone is comes from the server's record, never from the client: `user` is overwritten.
     const identity = conn.identity
     const stamped = identity ? allowed.map((entry) => ({ ...entry, state: withIdentity(entry.state, identity) })) : allowed
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(stamped), conn)
+    applyAwarenessEntries(this.awareness, stamped, conn)
   }
 
   private readonly onAwarenessUpdate = (
@@ -594,6 +595,45 @@ export class Room {
     }, delay)
     this.inspectTimer.unref()
   }
+}
+
+/**
+ * y-protocols' applyAwarenessUpdate for entries already decoded: decodeAwarenessUpdate checked
+ * and parsed them, and encoding them again only for y-protocols to parse them again cost a JSON
+ * round trip per cursor move per delegate. Same rules and events: an entry applies when its
+ * clock is newer (or equal, to remove a state); 'change' lists the states that differ, 'update'
+ * every one applied.
+ */
+function applyAwarenessEntries(awareness: awarenessProtocol.Awareness, entries: readonly AwarenessEntry[], origin: unknown): void {
+  const now = Date.now()
+  const added: number[] = []
+  const updated: number[] = []
+  const changed: number[] = []
+  const removed: number[] = []
+  for (const entry of entries) {
+    const { clientID, state } = entry
+    let clock = entry.clock
+    const meta = awareness.meta.get(clientID)
+    const previous = awareness.states.get(clientID)
+    const current = meta === undefined ? 0 : meta.clock
+    if (!(current < clock || (current === clock && state === null && awareness.states.has(clientID)))) continue
+    if (state === null) {
+      // Never let a client remove the server's own state (it has none; kept as in y-protocols).
+      if (clientID === awareness.clientID && awareness.getLocalState() != null) clock++
+      else awareness.states.delete(clientID)
+    } else {
+      awareness.states.set(clientID, state as Record<string, unknown>)
+    }
+    awareness.meta.set(clientID, { clock, lastUpdated: now })
+    if (meta === undefined && state !== null) added.push(clientID)
+    else if (meta !== undefined && state === null) removed.push(clientID)
+    else if (state !== null) {
+      if (!equalityDeep(state, previous)) changed.push(clientID)
+      updated.push(clientID)
+    }
+  }
+  if (added.length || changed.length || removed.length) awareness.emit('change', [{ added, updated: changed, removed }, origin])
+  if (added.length || updated.length || removed.length) awareness.emit('update', [{ added, updated, removed }, origin])
 }
 
 /** The messages that carry these updates: one, merged, unless merging fails (then one per update, as they came). */
