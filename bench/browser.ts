@@ -207,7 +207,8 @@ async function prepare(page: Page, viewExpr: string): Promise<{ block: number; b
 async function typeKeys(page: Page, editor: string, viewExpr: string, keys: number, during?: { start: () => Promise<void>; stop: () => Promise<void> }): Promise<KeystrokeRow & { block: number; blocks: number }> {
   const placed = await prepare(page, viewExpr)
   const text = 'the Parties shall '
-  for (let i = 0; i < 20; i++) await page.keyboard.press(text[i % text.length] === ' ' ? 'Space' : text[i % text.length]) // warm-up
+  const WARM_UP = 20
+  for (let i = 0; i < WARM_UP; i++) await page.keyboard.press(text[i % text.length] === ' ' ? 'Space' : text[i % text.length])
   await page.waitForTimeout(200)
   await page.evaluate(() => ((window as unknown as { __lat: number[] }).__lat = []))
   await during?.start()
@@ -219,10 +220,15 @@ async function typeKeys(page: Page, editor: string, viewExpr: string, keys: numb
   await page.waitForTimeout(300)
   await during?.stop()
   const lat = (await page.evaluate(() => (window as unknown as { __lat: number[] }).__lat)).sort((a, b) => a - b)
-  const typed = await page.evaluate((expr) => {
-    const view = (0, eval)(expr) as import('prosemirror-view').EditorView
-    return view.state.selection.$from.parent.textContent.includes('shall the Parties shall the Parties')
-  }, viewExpr)
+  // Every character, in order, at the cursor.
+  const expected = Array.from({ length: WARM_UP }, (_, i) => text[i % text.length]).join('') + Array.from({ length: keys }, (_, i) => text[i % text.length]).join('')
+  const typed = await page.evaluate(
+    ([expr, want]) => {
+      const view = (0, eval)(expr) as import('prosemirror-view').EditorView
+      return view.state.selection.$from.parent.textContent.includes(want)
+    },
+    [viewExpr, expected] as const,
+  )
   if (!typed) throw new Error(`${editor}: the keystrokes did not reach the document`)
   if (lat.length < keys * 0.9) throw new Error(`${editor}: only ${lat.length} of ${keys} keystrokes measured`)
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]
@@ -264,7 +270,7 @@ function remotePeer(wsUrl: string, docId: string, token: string, seed: number): 
   }
 }
 
-async function openAccord(browser: Browser, base: string, token: string, docId: string): Promise<Page> {
+async function openAccord(browser: Browser, base: string, token: string, docId: string, groups: number): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   await context.addInitScript(() => {
     ;(window as unknown as { __accordTestHooks: boolean }).__accordTestHooks = true
@@ -277,7 +283,7 @@ async function openAccord(browser: Browser, base: string, token: string, docId: 
   // The bracket navigator, opened the way a person does (its toolbar button), listing every open group.
   const button = page.locator('.toolbar [data-action="bracketPanel"]')
   if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click()
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="bracket-panel"] [data-testid="open-group"]').length > 0, null, { timeout: 60_000 })
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="bracket-panel"] [data-testid="open-group"]').length === n, groups, { timeout: 60_000 })
   return page
 }
 
@@ -356,13 +362,13 @@ export async function runBrowserBench(spec: LargeTreatySpec, keys: number, optio
     await skipping.context().close()
 
     const VIEW = 'window.__accord.view'
-    const first = await openAccord(browser, accord.url, await api.facilitator(id, 'Bench'), id)
+    const first = await openAccord(browser, accord.url, await api.facilitator(id, 'Bench'), id, treaty.stats.brackets)
     check(await typeKeys(first, 'Accord editor, bracket navigator open', VIEW, keys, recording(browser, first, options, 'quiet')), base.blocks)
     await first.context().close()
 
     const wsUrl = accord.url.replace(/^http/, 'ws') + '/collab'
     peers.push(remotePeer(wsUrl, id, await api.facilitator(id, 'Peer 1'), 1), remotePeer(wsUrl, id, await api.facilitator(id, 'Peer 2'), 2))
-    const page = await openAccord(browser, accord.url, await api.facilitator(id, 'Bench 2'), id)
+    const page = await openAccord(browser, accord.url, await api.facilitator(id, 'Bench 2'), id, treaty.stats.brackets)
     const zBefore = await zCount(page)
     const record = recording(browser, page, options, 'peers')
     const row = await typeKeys(page, 'Accord editor, bracket navigator open, 2 remote peers typing', VIEW, keys, {
