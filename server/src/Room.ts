@@ -483,9 +483,9 @@ export class Room {
     for (const conn of this.connections.keys()) {
       if (updates.length) {
         if (!updateSenders.has(conn)) {
-          for (const message of (shared ??= updateMessages(updates))) conn.send(message)
+          for (const message of (shared ??= updateMessages(updates, senders))) conn.send(message)
         } else if (mergePerSender) {
-          for (const message of updateMessages(updates.filter((_, i) => senders[i] !== conn))) conn.send(message)
+          for (const message of updateMessages(updates, senders, conn)) conn.send(message)
         } else {
           single ??= updates.map(encodeUpdate)
           for (let i = 0; i < single.length; i++) if (senders[i] !== conn) conn.send(single[i])
@@ -636,15 +636,34 @@ function applyAwarenessEntries(awareness: awarenessProtocol.Awareness, entries: 
   if (added.length || updated.length || removed.length) awareness.emit('update', [{ added, updated, removed }, origin])
 }
 
-/** The messages that carry these updates: one, merged, unless merging fails (then one per update, as they came). */
-function updateMessages(updates: readonly Uint8Array[]): Uint8Array[] {
-  if (updates.length === 0) return []
-  if (updates.length === 1) return [encodeUpdate(updates[0])]
-  try {
-    return [encodeUpdate(Y.mergeUpdates(updates as Uint8Array[]))]
-  } catch {
-    return updates.map(encodeUpdate)
+/**
+ * The messages that carry a batch's updates, in order, leaving out those `exclude` sent: clients'
+ * updates merged into one message per run; a server change (a facilitator's action: one
+ * transaction, one update) stays a message of its own, as it was made.
+ */
+function updateMessages(updates: readonly Uint8Array[], senders: readonly (Connection | null)[], exclude?: Connection): Uint8Array[] {
+  const messages: Uint8Array[] = []
+  let run: Uint8Array[] = []
+  const flush = () => {
+    if (run.length === 1) messages.push(encodeUpdate(run[0]))
+    else if (run.length > 1) {
+      try {
+        messages.push(encodeUpdate(Y.mergeUpdates(run)))
+      } catch {
+        messages.push(...run.map(encodeUpdate))
+      }
+    }
+    run = []
   }
+  for (let i = 0; i < updates.length; i++) {
+    if (senders[i] === exclude && exclude !== undefined) continue
+    if (senders[i] === null) {
+      flush()
+      messages.push(encodeUpdate(updates[i]))
+    } else run.push(updates[i])
+  }
+  flush()
+  return messages
 }
 
 /** An awareness state with its `user` field replaced by the connection's identity (null stays null: the client left). */

@@ -77,6 +77,22 @@ describe('SqliteStorage', () => {
     expect(replay((await second.load('d'))!.updates)).toBe(doc.getText('t').toString())
     await second.close()
   })
+
+  test('durability full: an append is in the WAL when it resolves, and other writes keep synchronous=FULL', async () => {
+    dir = tempDir()
+    const file = path.join(dir, 'accord.sqlite')
+    const storage = new SqliteStorage(file, { durability: 'full' })
+    const { doc, updates } = textUpdates(4)
+    await storage.create('d', 'T', updates[0])
+    for (const update of updates.slice(1)) await storage.append([{ docId: 'd', update }])
+    // SQLite's own FULL is switched off only around the append's commit (the WAL is synced by hand).
+    expect(storage.database.pragma('synchronous', { simple: true })).toBe(2)
+    // Another connection, as after a kill -9 of this one, reads every appended update.
+    const other = new SqliteStorage(file, { durability: 'full' })
+    expect(replay((await other.load('d'))!.updates)).toBe(doc.getText('t').toString())
+    await other.close()
+    await storage.close()
+  })
 })
 
 describe('WriteQueue', () => {
