@@ -24,7 +24,7 @@ import { generateLargeTreaty, type LargeTreatySpec } from './largeTreaty'
  * a run of plain text.
  *
  * A reference row types in the plain editor with `content-visibility: auto` on its paragraphs
- * (the Accord editor skips off-screen articles that way), to tell the browser's share of a
+ * (as the Accord editor skips off-screen paragraphs), to tell the browser's share of a
  * difference from the editor's own work. The first row is the baseline and the last the goal's.
  *
  * Per keystroke: from the keydown event's timestamp to just after the next frame
@@ -73,7 +73,7 @@ export function textblocks(doc: PMNode): string[] {
 
 /**
  * The plain editor's page. `skipOffscreen` gives each paragraph `content-visibility: auto`, as
- * the Accord editor does for articles: a reference row that shows how much of a difference is
+ * the Accord editor does: a reference row that shows how much of a difference is
  * the browser's rendering and how much the editor's own work.
  */
 function plainPage(paragraphs: string[], skipOffscreen = false): string {
