@@ -4,3 +4,4 @@ export { GUARDED_NODES, movesGuardedContent, structureGuard, touchesBracketStruc
 export { inlineText } from './inlineText'
 export { bestMatch, inDeletedContent, rangeFromRelative, relativePositionIn, type PassageContext } from './anchors'
 export { writeChangedBlocks, type WriteMeta } from './write'
+export { narrowYSync, updateYFragmentNarrowly, type SyncTarget } from './narrowSync'

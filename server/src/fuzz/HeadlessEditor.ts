@@ -5,7 +5,7 @@ import { EditorState, type Command, type Plugin, type Selection, type Transactio
 import { ProsemirrorBinding, redo, undo, ySyncPlugin, ySyncPluginKey, yUndoPlugin, yUndoPluginKey, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror'
 import type * as Y from 'yjs'
 // The editor's own filter, so that a delegation's peer refuses locally exactly what the editor refuses.
-import { structureGuard } from '@accord/collab'
+import { narrowYSync, structureGuard } from '@accord/collab'
 
 /** The parts of y-prosemirror's binding that ySyncPlugin's view hook drives (not in its typings). */
 interface Binding {
@@ -40,6 +40,8 @@ export class HeadlessEditor {
     const plugins: Plugin[] = [ySyncPlugin(fragment), undoPlugin, structureGuard(() => structureAllowed, () => this.blocked++)]
     // Starting from the fragment's document keeps the first render's selection inside text.
     this.state = EditorState.create({ schema: treatySchema, doc: yXmlFragmentToProseMirrorRootNode(fragment, treatySchema), plugins })
+    // As createEditor.ts: local changes are written from the deepest changed element.
+    narrowYSync(this.state)
     const pluginState = ySyncPluginKey.getState(this.state) as { binding: ProsemirrorBinding }
     this.binding = pluginState.binding as unknown as Binding
     this.binding.initView(this)

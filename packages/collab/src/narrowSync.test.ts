@@ -1,5 +1,5 @@
-import fs from 'node:fs'
 import { importText } from '@accord/treaty-io'
+import { sampleTreatyText } from '@accord/treaty-io/sample'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Transaction } from 'prosemirror-state'
 import { describe, expect, it } from 'vitest'
@@ -7,7 +7,7 @@ import { updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import { updateYFragmentNarrowly, type SyncTarget } from './narrowSync'
 
-const SAMPLE = fs.readFileSync(new URL('../../../../packages/treaty-io/samples/npt-2005-security-assurances-protocol.zh.txt', import.meta.url), 'utf8')
+const SAMPLE = sampleTreatyText()
 
 function seeded(seed: number): () => number {
   let s = seed >>> 0 || 1
