@@ -181,7 +181,7 @@ export class SqliteStorage implements Storage {
       this.commitDurably!.run()
     }
     const fd = this.walDescriptor()
-    await new Promise<void>((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())))
+    await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())))
   }
 
   /** A descriptor of the WAL file (fsync on any descriptor of a file flushes all of it), reopened if SQLite replaced the file. */
