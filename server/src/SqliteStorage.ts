@@ -20,8 +20,8 @@ interface RecordRow {
  * but not a power cut. better-sqlite3 is synchronous, and SQLite's own `synchronous=FULL` would
  * block the event loop for the WAL's fsync on every commit (0.5–10 ms on a shared disk: every
  * room and every socket waits). So appends commit with NORMAL (the frames reach the OS, which
- * already survives kill -9) and then fsync the WAL file on libuv's thread pool, exactly the sync
- * FULL would have made, resolving only when it is done; the event loop goes on reading and
+ * already survives kill -9) and then sync the WAL file on libuv's thread pool, exactly the sync
+ * FULL would have made (fdatasync), resolving only when it is done; the event loop goes on reading and
  * checking the next batch meanwhile, and the write queue commits one batch at a time. Every
  * other write (documents, participants, compaction) keeps SQLite's FULL.
  *
