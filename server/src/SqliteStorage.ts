@@ -189,12 +189,17 @@ export class SqliteStorage implements Storage {
     if (this.walFd !== null && fs.fstatSync(this.walFd).nlink > 0) return this.walFd
     if (this.walFd !== null) fs.closeSync(this.walFd)
     this.walFd = fs.openSync(this.walFile!, 'r')
-    // A new file's directory entry must be durable too, once.
-    const dir = fs.openSync(path.dirname(this.walFile!), 'r')
+    // A new file's directory entry must be durable too, once. Best effort, as in SQLite: some
+    // systems (Windows) cannot open a directory to sync it.
     try {
-      fs.fsyncSync(dir)
-    } finally {
-      fs.closeSync(dir)
+      const dir = fs.openSync(path.dirname(this.walFile!), 'r')
+      try {
+        fs.fsyncSync(dir)
+      } finally {
+        fs.closeSync(dir)
+      }
+    } catch {
+      // the WAL's own sync still holds what it wrote
     }
     return this.walFd
   }
