@@ -1,9 +1,9 @@
 import { treatySchema } from '@accord/schema'
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { checkUpdate, treatyEncoding } from './checkUpdate'
+import { checkUpdate, structureChange, treatyEncoding } from './checkUpdate'
 import { smallTreaty } from './testing'
-import { seedState } from './treatyDoc'
+import { newServerYDoc, seedState } from './treatyDoc'
 
 const encoding = treatyEncoding(treatySchema)
 
@@ -40,6 +40,46 @@ describe('checkUpdate accepts what y-prosemirror writes', () => {
       }),
     ).toBeNull()
     expect(check((d) => treaty(d).delete(1, 1))).toBeNull()
+  })
+
+  test('a change made offline inside an article someone else deleted passes, and every side converges (the room collects deleted content)', () => {
+    const server = newServerYDoc()
+    Y.applyUpdate(server, seedState(smallTreaty()))
+    const a = new Y.Doc()
+    const b = new Y.Doc()
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(server))
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(server))
+    const paragraphOf = (d: Y.Doc) => (treaty(d).get(1) as Y.XmlElement).get(0) as Y.XmlElement
+    // An attribute both have, so that B's later change of it has the old value as its origin.
+    const sv = Y.encodeStateVector(b)
+    paragraphOf(b).setAttribute('numbered', false as unknown as string)
+    const first = Y.encodeStateAsUpdate(b, sv)
+    expect(checkUpdate(first, server, encoding)).toBeNull()
+    Y.applyUpdate(server, first)
+    Y.applyUpdate(a, first)
+    // A deletes the first article; the server collects what was inside it.
+    const svA = Y.encodeStateVector(a)
+    treaty(a).delete(1, 1)
+    const deletion = Y.encodeStateAsUpdate(a, svA)
+    expect(checkUpdate(deletion, server, encoding)).toBeNull()
+    Y.applyUpdate(server, deletion)
+    // B, offline, types in that article's paragraph and changes its attribute.
+    const svB = Y.encodeStateVector(b)
+    ;(paragraphOf(b).get(0) as Y.XmlText).insert(0, 'Offline ')
+    paragraphOf(b).setAttribute('numbered', true as unknown as string)
+    ;(treaty(b).get(1) as Y.XmlElement).setAttribute('suffix', 'bis')
+    const offline = Y.encodeStateAsUpdate(b, svB)
+    expect(checkUpdate(offline, server, encoding)).toBeNull()
+    expect(structureChange(offline, server)).toBeNull()
+    Y.applyUpdate(server, offline)
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(server, Y.encodeStateVector(b)))
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(server, Y.encodeStateVector(a)))
+    expect(server.store.pendingStructs).toBeNull()
+    for (const peer of [a, b]) {
+      expect(Y.equalSnapshots(Y.snapshot(peer), Y.snapshot(server))).toBe(true)
+      expect(peer.getXmlFragment('treaty').toString()).toBe(server.getXmlFragment('treaty').toString())
+    }
+    expect(server.getXmlFragment('treaty').toString()).not.toContain('Offline')
   })
 
   test('an update that only deletes, from a client that garbage-collects', () => {

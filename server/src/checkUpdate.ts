@@ -55,6 +55,12 @@ type Place =
   | { kind: 'element' | 'text' | 'other'; name: string; parentSub: string | null }
   /** The parent lies in changes the server has not seen yet (the update depends on a missing one). */
   | { kind: 'unknown'; name: string; parentSub: string | null }
+  /**
+   * The parent was deleted and garbage-collected (its content is gone; the room's document is
+   * collected). Whatever goes into it is deleted as it is integrated, on every peer: a change made
+   * offline inside a paragraph that someone else deleted, or that y-prosemirror rewrote.
+   */
+  | { kind: 'deleted'; name: string; parentSub: string | null }
 
 /**
  * Checks that an update decodes and only writes what y-prosemirror can read back as a treaty.
@@ -99,7 +105,7 @@ function checkDecoded(decoded: DecodedUpdate, doc: Y.Doc, encoding: TreatyEncodi
     if (!list) own.set(struct.id.client, (list = []))
     list.push(struct)
   }
-  const lookup = (id: Y.ID): Y.Item | null => findOwn(own, id) ?? findStored(doc, id)
+  const lookup = (id: Y.ID): Y.Item | Y.GC | null => findOwn(own, id) ?? findStored(doc, id)
   const places = new Map<Y.Item, Place>()
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue
@@ -113,6 +119,8 @@ function checkDecoded(decoded: DecodedUpdate, doc: Y.Doc, encoding: TreatyEncodi
 }
 
 function checkContent(content: Y.Item['content'], place: Place, encoding: TreatyEncoding): string | null {
+  // Nothing put into a deleted element is ever shown or read: Yjs integrates it as deleted.
+  if (place.kind === 'deleted') return null
   if (place.kind === 'root' && place.name !== encoding.root) return `writes to a root type "${place.name}"; an Accord document holds only the XmlFragment "${encoding.root}"`
   if (place.kind === 'other') return `writes into a ${place.name}, which the treaty encoding does not use`
   if (content instanceof Y.ContentType) {
@@ -133,12 +141,12 @@ function checkContent(content: Y.Item['content'], place: Place, encoding: Treaty
   }
   if (content instanceof Y.ContentString) {
     if (place.parentSub !== null) return 'stores a string as an attribute'
-    if (place.kind !== 'text' && place.kind !== 'unknown') return 'inserts characters outside a text node'
+    if (place.kind !== 'text' && place.kind !== 'unknown' && place.kind !== 'deleted') return 'inserts characters outside a text node'
     return null
   }
   if (content instanceof Y.ContentAny) {
     if (place.parentSub === null) return 'inserts plain values into a node\'s content'
-    if (place.kind !== 'element' && place.kind !== 'unknown') return `sets attribute "${place.parentSub}" on something that is not a node`
+    if (place.kind !== 'element' && place.kind !== 'unknown' && place.kind !== 'deleted') return `sets attribute "${place.parentSub}" on something that is not a node`
     if (place.kind === 'element') {
       const attributes = encoding.attributes.get(place.name)
       // An attribute the node type does not have has no validator: its value would go unchecked
@@ -165,7 +173,7 @@ function checkContent(content: Y.Item['content'], place: Place, encoding: Treaty
 }
 
 /** Where an item goes: its parent type and map key, following origins for items that inherit them. */
-function placeOf(item: Y.Item, lookup: (id: Y.ID) => Y.Item | null, known: Map<Y.Item, Place>): Place {
+function placeOf(item: Y.Item, lookup: (id: Y.ID) => Y.Item | Y.GC | null, known: Map<Y.Item, Place>): Place {
   // Items in one update can chain (each typed character's origin is the previous one). Every
   // item of a chain has the place of its first one, so what a walk finds is remembered for all
   // the items it passed: without that, an update of n items chained by hand (one 1 MiB message
@@ -187,6 +195,7 @@ function placeOf(item: Y.Item, lookup: (id: Y.ID) => Y.Item | null, known: Map<Y
     else if (parent instanceof Y.ID) {
       const parentItem = lookup(parent)
       if (!parentItem) place = { kind: 'unknown', name: '', parentSub }
+      else if (parentItem instanceof Y.GC || parentItem.content instanceof Y.ContentDeleted) place = { kind: 'deleted', name: 'deleted element', parentSub }
       else if (!(parentItem.content instanceof Y.ContentType)) place = { kind: 'other', name: parentItem.content.constructor.name, parentSub }
       else place = { ...kindOfType(parentItem.content.type), parentSub }
     } else if (parent instanceof Y.AbstractType) place = { ...kindOfType(parent), parentSub: current.parentSub }
@@ -194,6 +203,8 @@ function placeOf(item: Y.Item, lookup: (id: Y.ID) => Y.Item | null, known: Map<Y
       const neighbour = current.origin ?? current.rightOrigin
       const next = neighbour ? lookup(neighbour) : null
       if (!next) place = { kind: 'unknown', name: '', parentSub }
+      // A collected neighbour: its parent was deleted, and this item is integrated as deleted too.
+      else if (next instanceof Y.GC) place = { kind: 'deleted', name: 'deleted element', parentSub }
       else current = next
     }
   }
@@ -201,9 +212,9 @@ function placeOf(item: Y.Item, lookup: (id: Y.ID) => Y.Item | null, known: Map<Y
   return place
 }
 
-/** Whether the parent at `place` admits a child of this kind anywhere (unknown parents pass: see checkUpdate). */
+/** Whether the parent at `place` admits a child of this kind anywhere (unknown and deleted parents pass: see checkUpdate and Place). */
 function admits(encoding: TreatyEncoding, place: Place, child: string): boolean {
-  if (place.kind === 'unknown') return true
+  if (place.kind === 'unknown' || place.kind === 'deleted') return true
   const parent = place.kind === 'root' ? '' : place.name
   return encoding.children.get(parent)?.has(child) ?? false
 }
@@ -234,10 +245,11 @@ function findOwn(own: Map<number, Y.Item[]>, id: Y.ID): Y.Item | null {
   return null
 }
 
-function findStored(doc: Y.Doc, id: Y.ID): Y.Item | null {
+/** The stored struct holding `id`: an item, a GC struct (collected: its parent was deleted), or null when the server has not seen it. */
+function findStored(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | null {
   if (id.clock >= Y.getState(doc.store, id.client)) return null
   const struct = Y.getItem(doc.store, id) as Y.Item | Y.GC
-  return struct instanceof Y.Item ? struct : null
+  return struct instanceof Y.Item || struct instanceof Y.GC ? struct : null
 }
 
 /**
@@ -262,7 +274,7 @@ export function structureChange(update: Uint8Array | DecodedUpdate, doc: Y.Doc, 
     if (!list) own.set(struct.id.client, (list = []))
     list.push(struct)
   }
-  const lookup = (id: Y.ID): Y.Item | null => findOwn(own, id) ?? findStored(doc, id)
+  const lookup = (id: Y.ID): Y.Item | Y.GC | null => findOwn(own, id) ?? findStored(doc, id)
   const places = new Map<Y.Item, Place>()
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue
