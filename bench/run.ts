@@ -53,6 +53,7 @@ let resolveResult: ResolveResult | null = null
 let historyRows: HistoryRow[] | null = null
 let browserRows: KeystrokeRow[] | null = null
 let collabReport: CollabBenchReport | null = null
+let editsOnlyReport: CollabBenchReport | null = null
 
 if (wanted('text')) {
   say('## Import, stats and clean export of generated treaties')
@@ -146,6 +147,18 @@ if (wanted('collab')) {
     failed('collaboration benchmark', e)
   }
   say()
+  // With every cursor move forwarded one by one, the bare relay saturates its core at 200
+  // clients (and so does this process, receiving its 300,000 messages a second): the same load
+  // without awareness is the comparison that still measures the servers.
+  say('### 200 clients, edits only (no awareness)')
+  say()
+  try {
+    editsOnlyReport = await runCollabBench({ clients: [200], durationMs: full ? 20_000 : 6_000, editsPerSecond: [2, 5], awareness: false })
+    say(formatReport(editsOnlyReport))
+  } catch (e) {
+    failed('collaboration benchmark without awareness', e)
+  }
+  say()
 }
 
 /** The goals of the conference-scale issue, each with this run's figure and ratio. */
@@ -164,13 +177,24 @@ function goals(): string[] {
     rows.push(`| Resolving the ${r.members}-group linked set: one transaction, < 100 ms | server transaction ${r.server.total.toFixed(1)} ms (${(r.server.total / r.commandMs).toFixed(2)}× the pure ProseMirror command) | ${mark(r.server.total < 100)} |`)
     rows.push(`| …every peer shows it within 1 s | ${r.everyPeerShownMs.toFixed(0)} ms p50, ${r.everyPeerShownMaxMs.toFixed(0)} ms slowest run | ${mark(r.everyPeerShownMaxMs < 1000)} |`)
   }
-  if (collabReport) {
-    const most = Math.max(...collabReport.ratios.map((r) => r.clients))
-    const ratio = collabReport.ratios.find((r) => r.clients === most)!
-    const accord = collabReport.rows.find((r) => r.target === 'accord' && r.clients === most)!
-    const lost = collabReport.rows.filter((r) => r.target === 'accord').reduce((n, r) => n + r.missing + r.reordered, 0)
-    rows.push(`| ${most} clients: edit latency p99 ≤ 1.25× the bare relay | ${accord.p99Ms.toFixed(1)} ms = ${ratio.p99.toFixed(2)}× (p50 ${ratio.p50.toFixed(2)}×) | ${mark(ratio.p99 <= 1.25)} |`)
-    rows.push(`| No lost or reordered edit (every client count) | ${lost} | ${mark(lost === 0)} |`)
+  for (const [report, what] of [
+    [collabReport, 'typing and cursors'],
+    [editsOnlyReport, 'typing only'],
+  ] as const) {
+    if (!report) continue
+    for (const ratio of report.ratios) {
+      const accord = report.rows.find((r) => r.target === 'accord' && r.clients === ratio.clients)!
+      const relay = report.rows.find((r) => r.target === 'relay' && r.clients === ratio.clients)!
+      const saturated = (relay.serverCpuPercent ?? 0) >= 90 || relay.clientCpuPercent >= 90
+      const figure = `${accord.p99Ms.toFixed(1)} ms vs ${relay.p99Ms.toFixed(1)} ms = ${ratio.p99.toFixed(2)}× (p50 ${ratio.p50.toFixed(2)}×)`
+      if (saturated) rows.push(`| ${ratio.clients} clients, ${what}: edit latency p99 ≤ 1.25× the bare relay | ${figure}; the relay (or the clients' process) used a whole core, so it is no baseline here | not comparable |`)
+      else rows.push(`| ${ratio.clients} clients, ${what}: edit latency p99 ≤ 1.25× the bare relay | ${figure} | ${mark(ratio.p99 <= 1.25)} |`)
+    }
+  }
+  const accordRows = [collabReport, editsOnlyReport].flatMap((r) => r?.rows.filter((row) => row.target === 'accord') ?? [])
+  if (accordRows.length) {
+    const lost = accordRows.reduce((n, r) => n + r.missing + r.reordered, 0)
+    rows.push(`| No lost or reordered edit (every run) | ${lost} | ${mark(lost === 0)} |`)
   }
   if (historyRows) {
     for (const workload of new Set(historyRows.map((r) => r.workload))) {

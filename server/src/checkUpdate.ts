@@ -141,12 +141,12 @@ function checkContent(content: Y.Item['content'], place: Place, encoding: Treaty
   }
   if (content instanceof Y.ContentString) {
     if (place.parentSub !== null) return 'stores a string as an attribute'
-    if (place.kind !== 'text' && place.kind !== 'unknown' && place.kind !== 'deleted') return 'inserts characters outside a text node'
+    if (place.kind !== 'text' && place.kind !== 'unknown') return 'inserts characters outside a text node'
     return null
   }
   if (content instanceof Y.ContentAny) {
     if (place.parentSub === null) return 'inserts plain values into a node\'s content'
-    if (place.kind !== 'element' && place.kind !== 'unknown' && place.kind !== 'deleted') return `sets attribute "${place.parentSub}" on something that is not a node`
+    if (place.kind !== 'element' && place.kind !== 'unknown') return `sets attribute "${place.parentSub}" on something that is not a node`
     if (place.kind === 'element') {
       const attributes = encoding.attributes.get(place.name)
       // An attribute the node type does not have has no validator: its value would go unchecked
