@@ -139,6 +139,14 @@ async function joined(conn: FakeConnection): Promise<Room> {
   return room
 }
 
+/** `n` connections joined to the room, in order. */
+async function joinedConnections(n: number): Promise<{ room: Room; conns: FakeConnection[] }> {
+  const conns = Array.from({ length: n }, () => new FakeConnection())
+  let room: Room | undefined
+  for (const conn of conns) room = await joined(conn)
+  return { room: room!, conns }
+}
+
 describe('Room', () => {
   test('answers sync step 1 with the whole document and sends its own step 1 first', async () => {
     await setup()
@@ -180,12 +188,10 @@ describe('Room', () => {
 
   test('the updates of one batch reach each connection as one message, without its own', async () => {
     await setup()
-    const a = new FakeConnection()
-    const b = new FakeConnection()
-    const c = new FakeConnection()
-    const room = await joined(a)
-    await joined(b)
-    await joined(c)
+    const {
+      room,
+      conns: [a, b, c],
+    } = await joinedConnections(3)
     const la = a.doc()
     const lb = b.doc()
     const counts = [a, b, c].map((conn) => conn.sent.length)
@@ -209,12 +215,10 @@ describe('Room', () => {
 
   test('cursor moves made while a batch is written go out with it, one awareness message per connection', async () => {
     await setup()
-    const a = new FakeConnection()
-    const b = new FakeConnection()
-    const c = new FakeConnection()
-    const room = await joined(a)
-    await joined(b)
-    await joined(c)
+    const {
+      room,
+      conns: [a, b, c],
+    } = await joinedConnections(3)
     const held = gate()
     storage.appendGate = held.promise
     room.receive(a, encodeUpdate(titleEdit(a.doc(), 'Held ')))

@@ -1,15 +1,8 @@
-import { treatySchema } from '@accord/schema'
-import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState } from 'prosemirror-state'
+import { article, bracket, para, treaty } from './testNodes'
 import { describe, expect, it, vi } from 'vitest'
 import { BracketSummaryTracker } from './BracketSummaryTracker'
 
-const s = treatySchema
-const alt = (text: string) => s.node('alternative', null, text ? [s.text(text)] : [])
-const bracket = (...alts: string[]) => s.node('bracket', null, alts.map(alt))
-const para = (...content: (string | PMNode)[]) => s.node('paragraph', { level: 0 }, content.map((c) => (typeof c === 'string' ? s.text(c) : c)))
-const article = (...paras: PMNode[]) => s.node('article', null, paras)
-const treaty = (...children: PMNode[]) => s.node('doc', null, [s.node('treaty', { lang: 'en' }, children)])
 
 /** A tracker whose idle moments come when the test says. */
 function tracked() {

@@ -1,18 +1,12 @@
 import fs from 'node:fs'
 import { importText } from '@accord/treaty-io'
 import { treatySchema } from '@accord/schema'
-import type { Node as PMNode } from 'prosemirror-model'
+import { article, bracket, para, treaty } from './testNodes'
 import { describe, expect, it } from 'vitest'
 import { formatVariantCount, summarizeBrackets, variantCountText } from './bracketSummary'
 
 const SAMPLE = fs.readFileSync(new URL('../../../../packages/treaty-io/samples/npt-2005-security-assurances-protocol.zh.txt', import.meta.url), 'utf8')
 
-const s = treatySchema
-const alt = (text: string) => s.node('alternative', null, text ? [s.text(text)] : [])
-const bracket = (...alts: string[]) => s.node('bracket', null, alts.map(alt))
-const para = (...content: (string | PMNode)[]) => s.node('paragraph', { level: 0 }, content.map((c) => (typeof c === 'string' ? s.text(c) : c)))
-const article = (...paras: PMNode[]) => s.node('article', null, paras)
-const treaty = (...children: PMNode[]) => s.node('doc', null, [s.node('treaty', { lang: 'en' }, children)])
 
 describe('variantCountText', () => {
   it('groups the digits of counts people can read', () => {
@@ -51,6 +45,7 @@ describe('summarizeBrackets', () => {
   })
 
   it('groups by article in document order, nested groups after their parent', () => {
+    const s = treatySchema
     const inner = s.node('bracket', null, [s.node('alternative', null, [s.text('all '), bracket('developing')])])
     const doc = treaty(article(para('A ', bracket('x', 'y'))), article(para('B ', inner), para('C ', bracket('z'))))
     const summary = summarizeBrackets(doc)
