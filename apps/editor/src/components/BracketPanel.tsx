@@ -48,6 +48,8 @@ export interface BracketActions {
 export function BracketPanel({ controller, facilitator, onClose, ...actions }: { controller: EditorController; facilitator: boolean; onClose: () => void } & BracketActions) {
   const { t, lang } = useI18n()
   const { tracker, shown } = useBracketSummary(controller)
+  // While the list is being brought up to date after a change, it takes no clicks (see BracketSummaryTracker).
+  const stale = useSyncExternalStore(tracker.subscribe, tracker.isStale)
   const summary = shown?.summary ?? null
   const [busy, setBusy] = useState(false)
   // The list's groups in order: an item names its group by its index here, so that an item that
@@ -129,7 +131,7 @@ export function BracketPanel({ controller, facilitator, onClose, ...actions }: {
   let index = 0
 
   return (
-    <aside className="bracket-panel" aria-label={t('brackets.label')} data-testid="bracket-panel" aria-busy={busy}>
+    <aside className="bracket-panel" aria-label={t('brackets.label')} data-testid="bracket-panel" aria-busy={busy || stale}>
       <header className="bp-header">
         <h2>
           <span className="bp-mark" aria-hidden="true">
@@ -142,7 +144,7 @@ export function BracketPanel({ controller, facilitator, onClose, ...actions }: {
         </button>
       </header>
       {summary && (
-        <div className="bp-body">
+        <div className="bp-body" inert={stale} data-stale={stale}>
           <dl className="bp-stats" data-testid="bracket-stats">
             <Stat label={t('brackets.openGroups')} value={summary.openGroups} name="open" />
             <Stat label={t('brackets.placeholders')} value={summary.placeholders} name="placeholders" />

@@ -46,12 +46,17 @@ describe('BracketSummaryTracker', () => {
     state = state.apply(state.tr.insertText('!', first.pos + 2))
     let notified = 0
     tracker.subscribe(() => notified++)
+    expect(tracker.isStale()).toBe(false)
     tracker.update(state.doc)
+    // Listeners hear that the list went stale (the panel stops taking clicks), then that it is fresh.
+    expect(tracker.isStale()).toBe(true)
+    expect(notified).toBe(1)
     expect(tracker.getShown()).toBe(shown)
     expect(tracker.positionIn(state.doc, shown.doc, first.pos)).toBeNull()
     expect(pending()).toBe(1)
     idle()
-    expect(notified).toBe(1)
+    expect(notified).toBe(2)
+    expect(tracker.isStale()).toBe(false)
     const fresh = tracker.getShown()!
     expect(fresh.doc).toBe(state.doc)
     expect(groupsOf(tracker)[0].alternatives).toEqual(['!shall', 'should'])

@@ -43,7 +43,8 @@ export const whenIdle: Schedule = (task, delayMs) => {
  * attribute, text inside a group) makes the summary stale, and it is recomputed at the next
  * idle moment — in a burst of such changes (typing inside a group), once the typing pauses, or
  * every two seconds; until then a position from it leads nowhere (`positionIn`
- * answers null), as a click on an out-of-date list must not hit another group.
+ * answers null), as a click on an out-of-date list must not hit another group, and the panel
+ * shows the list as busy and inert (`isStale`) so that no click is silently lost.
  */
 export class BracketSummaryTracker {
   private shown: ShownSummary | null = null
@@ -60,6 +61,13 @@ export class BracketSummaryTracker {
 
   /** For `useSyncExternalStore`: the same object until the summary is recomputed. */
   getShown = (): ShownSummary | null => this.shown
+
+  /**
+   * For `useSyncExternalStore`: whether the summary no longer describes the document (until it
+   * is recomputed, the list must not take clicks: a position in it could hit another group).
+   * Listeners hear when it becomes stale as well as when it is recomputed.
+   */
+  isStale = (): boolean => this.stale
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener)
@@ -85,8 +93,11 @@ export class BracketSummaryTracker {
       return
     }
     const now = Date.now()
-    if (!this.stale) this.staleSince = now
+    const wasStale = this.stale
+    if (!wasStale) this.staleSince = now
     this.stale = true
+    // The list stops taking clicks until it is recomputed (see isStale).
+    if (!wasStale) for (const listener of this.listeners) listener()
     const burst = this.cancel !== null || now - this.refreshedAt < QUIET_MS
     // In a burst, each change puts the recomputation off again, for two seconds at most.
     if (this.cancel && now - this.staleSince < MAX_STALE_MS) {
