@@ -21,14 +21,10 @@ import {
 import { publicEntry, readAudit, type Actor, type RoomLike } from './audit'
 import { listBrackets, resolve } from './brackets'
 import { checkUpdate, treatyEncoding } from './checkUpdate'
-import { silentLogger } from './log'
 import type { Connection } from './Room'
-import { Rooms } from './Rooms'
-import { SqliteStorage } from './SqliteStorage'
-import { waitFor } from './testing'
-import { blockStarting, editOn, peerDoc, peerOf, roomWith, sampleDoc, type TestRoom } from './testRooms'
+import { mulberry32, waitFor } from './testing'
+import { blockStarting, editOn, memoryRooms, peerDoc, peerOf, roomWith, sampleDoc, type TestRoom } from './testRooms'
 import { newServerYDoc, seedState } from './treatyDoc'
-import { WriteQueue } from './WriteQueue'
 
 const chair: Actor = { participant: 'p_chair', name: 'Chair', role: 'facilitator', state: null }
 const france: Actor = { participant: 'p_fr', name: 'Marie Dupont', role: 'delegation', state: 'FR' }
@@ -291,7 +287,7 @@ describe('anchoring under concurrent edits', () => {
 
   it('stays attached in random runs of typing before, inside and after it', () => {
     for (let seed = 1; seed <= 10; seed++) {
-      const random = seeded(seed)
+      const random = mulberry32(seed)
       const { peer, located } = proposed()
       let expected = QUOTE
       for (let step = 0; step < 12; step++) {
@@ -305,18 +301,6 @@ describe('anchoring under concurrent edits', () => {
     }
   })
 })
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('who may change an amendment', () => {
   it('lets its own State (any of its delegates) edit it while open, and nobody else', () => {
@@ -717,16 +701,7 @@ describe('a treaty built by hand', () => {
 
 describe('through a real Room', () => {
   it('stores and broadcasts each action as one update, and a reloaded document has the same amendments', async () => {
-    const storage = new SqliteStorage(':memory:')
-    const writer = new WriteQueue(storage)
-    const rooms = new Rooms({
-      storage,
-      writer,
-      encoding: treatyEncoding(treatySchema),
-      logger: silentLogger,
-      titleOf: () => 'title',
-      config: { maxDocumentBytes: 1 << 22, compactAfterUpdates: 1000, compactAfterBytes: 1 << 22, inspectDelayMs: 10, roomIdleMs: 60_000 },
-    })
+    const { storage, writer, rooms, close } = memoryRooms()
     try {
       await storage.create('amendments01', 'Sample', seedState(sampleDoc()))
       const sent: Uint8Array[] = []
@@ -747,8 +722,7 @@ describe('through a real Room', () => {
       expect(listAmendments(again)).toEqual(listAmendments(room))
       expect(listBrackets(again).groups.some((g) => g.id === group)).toBe(true)
     } finally {
-      await rooms.closeAll()
-      await storage.close()
+      await close()
     }
   })
 })

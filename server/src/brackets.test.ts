@@ -6,14 +6,9 @@ import * as Y from 'yjs'
 import { publicEntry, readAudit, type Actor, type RoomLike } from './audit'
 import { BracketActionError, listBrackets, normalise, reopen, resolve, setAdRef } from './brackets'
 import * as decoding from 'lib0/decoding'
-import { treatyEncoding } from './checkUpdate'
-import { silentLogger } from './log'
 import type { Connection, Room } from './Room'
-import { Rooms } from './Rooms'
-import { SqliteStorage } from './SqliteStorage'
-import { waitFor } from './testing'
-import { blockStarting, editOn, peerDoc, peerOf, roomWith, sampleDoc } from './testRooms'
-import { WriteQueue } from './WriteQueue'
+import { mulberry32, waitFor } from './testing'
+import { blockStarting, editOn, memoryRooms, peerDoc, peerOf, roomWith, sampleDoc } from './testRooms'
 import { readTreaty, seedState } from './treatyDoc'
 
 const chair: Actor = { participant: 'p_chair', name: 'Chair', role: 'facilitator', state: null }
@@ -344,16 +339,7 @@ describe('a treaty built by hand: nested brackets, single alternatives', () => {
 
 describe('through a real Room', () => {
   it('stores and broadcasts a linked-set resolution with its audit entry as one update', async () => {
-    const storage = new SqliteStorage(':memory:')
-    const writer = new WriteQueue(storage)
-    const rooms = new Rooms({
-      storage,
-      writer,
-      encoding: treatyEncoding(treatySchema),
-      logger: silentLogger,
-      titleOf: () => 'title',
-      config: { maxDocumentBytes: 1 << 22, compactAfterUpdates: 1000, compactAfterBytes: 1 << 22, inspectDelayMs: 10, roomIdleMs: 60_000 },
-    })
+    const { storage, writer, rooms, close } = memoryRooms()
     try {
       await storage.create('brackets0001', 'Sample', seedState(sampleDoc()))
       const sent: Uint8Array[] = []
@@ -375,23 +361,10 @@ describe('through a real Room', () => {
       for (const u of stored.updates) Y.applyUpdate(reloaded, u)
       expect(readAudit(reloaded).map(publicEntry)).toEqual(readAudit(room.doc).map(publicEntry))
     } finally {
-      await rooms.closeAll()
-      await storage.close()
+      await close()
     }
   })
 })
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('random resolutions, reopened in any order', () => {
   const { doc, treaty, title, art, p, br, alt } = treatyBuilders
@@ -406,7 +379,7 @@ describe('random resolutions, reopened in any order', () => {
 
   /** Resolves random groups and sets; meanwhile a delegate types in the unrelated last paragraph. */
   function randomRun(seed: number) {
-    const random = seeded(seed)
+    const random = mulberry32(seed)
     const original = treatyUnderTest()
     const room = roomWith(original)
     const peer = peerOf(room)

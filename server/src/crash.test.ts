@@ -5,7 +5,7 @@ import { afterEach, expect, test } from 'vitest'
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror'
 import * as Y from 'yjs'
 import { repoRoot } from './config'
-import { connectClient, fetchTicket, removeDir, tempDir, waitFor, type TestClient } from './testing'
+import { connectClient, fetchTicket, mulberry32, removeDir, tempDir, waitFor, type TestClient } from './testing'
 
 /*
  * kill -9 of the server process, again and again, at seeded random moments of a burst of edits
@@ -21,18 +21,6 @@ import { connectClient, fetchTicket, removeDir, tempDir, waitFor, type TestClien
 const SEED = Number(process.env.ACCORD_CRASH_SEED ?? 20261124)
 const KILLS = Number(process.env.ACCORD_CRASH_KILLS ?? 24)
 const CLIENTS = ['A', 'B', 'C']
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Child {
   process: ChildProcess

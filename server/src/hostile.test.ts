@@ -10,7 +10,7 @@ import { MiB } from './config'
 import type { Participant } from './participants'
 import { encodeAwareness, encodeAwarenessUpdate, encodeSyncStep1, encodeUpdate } from './protocol'
 import type { AccordServer } from './server'
-import { connectClient, firstText, invite, removeDir, smallTreaty, startTestServer, tempDir, ticketUrl, waitFor, wsUrl, type TestClient } from './testing'
+import { connectClient, firstText, invite, mulberry32, removeDir, smallTreaty, startTestServer, tempDir, ticketUrl, waitFor, wsUrl, type TestClient } from './testing'
 
 /*
  * Hostile input against a running server: thousands of malformed, truncated, oversized and
@@ -27,18 +27,6 @@ const FLOOD_MESSAGES = 200
 const MAX_MESSAGE = 1 * MiB
 /** A round trip of the good clients above this is a hang, not slowness. */
 const ROUND_TRIP_BOUND_MS = 2000
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Random = () => number
 const int = (rand: Random, n: number) => Math.floor(rand() * n)

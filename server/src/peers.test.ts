@@ -4,15 +4,12 @@ import * as prng from 'lib0/prng'
 import { expect, test } from 'vitest'
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror'
 import * as Y from 'yjs'
-import { treatyEncoding } from './checkUpdate'
-import { silentLogger } from './log'
 import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol'
 import type { Connection } from './Room'
-import { Rooms } from './Rooms'
-import { SqliteStorage } from './SqliteStorage'
+import type { Rooms } from './Rooms'
 import { smallTreaty, waitFor } from './testing'
+import { memoryRooms } from './testRooms'
 import { seedState } from './treatyDoc'
-import { WriteQueue } from './WriteQueue'
 
 /*
  * Several peers in memory around one room, with a seeded random generator: random edits of the
@@ -121,16 +118,7 @@ function randomEdit(gen: prng.PRNG, peer: Peer): void {
 }
 
 test.each([1, 2, 3])('random edits and disconnects from 4 peers converge (seed %i)', async (seed) => {
-  const storage = new SqliteStorage(':memory:')
-  const writer = new WriteQueue(storage)
-  const rooms = new Rooms({
-    storage,
-    writer,
-    encoding: treatyEncoding(treatySchema),
-    logger: silentLogger,
-    titleOf: () => '',
-    config: { maxDocumentBytes: 1 << 24, compactAfterUpdates: 40, compactAfterBytes: 1 << 20, inspectDelayMs: 5, roomIdleMs: 60_000 },
-  })
+  const { storage, writer, rooms, close } = memoryRooms({ maxDocumentBytes: 1 << 24, compactAfterUpdates: 40, compactAfterBytes: 1 << 20, inspectDelayMs: 5 })
   await storage.create(ID, '', seedState(smallTreaty('Random', 3)))
   const gen = prng.create(seed)
   const peers = ['A', 'B', 'C', 'D'].map((name) => new Peer(name, rooms))
@@ -160,6 +148,5 @@ test.each([1, 2, 3])('random edits and disconnects from 4 peers converge (seed %
   expect(json(reloaded)).toBe(json(room.doc))
 
   for (const p of peers) p.disconnect()
-  await rooms.closeAll()
-  await storage.close()
+  await close()
 })

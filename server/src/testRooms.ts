@@ -6,12 +6,18 @@ import { EditorState, type Transaction } from 'prosemirror-state'
 import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import type { RoomLike } from './audit'
+import { treatyEncoding } from './checkUpdate'
+import { silentLogger } from './log'
+import { Rooms, type RoomsOptions } from './Rooms'
+import { SqliteStorage } from './SqliteStorage'
+import { WriteQueue } from './WriteQueue'
 import { newServerYDoc, readTreaty, seedState } from './treatyDoc'
 
 /*
  * Rooms without a server, for the tests of the server's actions on a document (brackets,
- * amendments): a gc-off Y.Doc seeded with a treaty, the updates it emits, and peers kept in
- * sync with it both ways, editing through y-prosemirror as an editor would.
+ * amendments): a server Y.Doc (garbage-collected, as a room's) seeded with a treaty, the
+ * updates it emits, and peers kept in sync with it both ways, editing through y-prosemirror as
+ * an editor would; and real `Rooms` over an in-memory SQLite store, for tests that need one.
  */
 
 export const PEER = Symbol('peer')
@@ -36,6 +42,29 @@ export function roomWith(doc: PMNode): TestRoom {
 }
 
 export const sampleDoc = () => importText(sampleTreatyText()).doc
+
+/** Real rooms over an in-memory SQLite store and its write queue; `close` closes both. */
+export function memoryRooms(config: Partial<RoomsOptions['config']> = {}): { storage: SqliteStorage; writer: WriteQueue; rooms: Rooms; close(): Promise<void> } {
+  const storage = new SqliteStorage(':memory:')
+  const writer = new WriteQueue(storage)
+  const rooms = new Rooms({
+    storage,
+    writer,
+    encoding: treatyEncoding(treatySchema),
+    logger: silentLogger,
+    titleOf: () => 'title',
+    config: { maxDocumentBytes: 1 << 22, compactAfterUpdates: 1000, compactAfterBytes: 1 << 22, inspectDelayMs: 10, roomIdleMs: 60_000, ...config },
+  })
+  return {
+    storage,
+    writer,
+    rooms,
+    close: async () => {
+      await rooms.closeAll()
+      await storage.close()
+    },
+  }
+}
 
 /** A second peer kept in sync with the room both ways, as a websocket client would be. */
 export function peerOf(room: RoomLike): Y.Doc {
