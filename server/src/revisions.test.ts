@@ -1,10 +1,7 @@
 import { treatySchema } from '@accord/schema'
-import { importText } from '@accord/treaty-io'
-import { sampleTreatyText } from '@accord/treaty-io/sample'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Transaction } from 'prosemirror-state'
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
-import { initProseMirrorDoc, updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import { appendAudit, readAudit, type Actor } from './audit'
 import { listBrackets, resolve } from './brackets'
@@ -21,13 +18,10 @@ import {
   type RevisionRoom,
 } from './revisions'
 import { SqliteStorage } from './SqliteStorage'
+import { editOn, peerOf, sampleDoc } from './testRooms'
 import { newServerYDoc, readTreaty, seedState } from './treatyDoc'
 
 const chair: Actor = { participant: 'p_chair', name: 'Chair', role: 'facilitator', state: null }
-const PEER = Symbol('peer')
-const FROM_ROOM = Symbol('from room')
-
-const sampleDoc = () => importText(sampleTreatyText()).doc
 
 interface TestRoom extends RevisionRoom {
   /** Every update of the room's doc since it was opened, as the write queue would append them. */
@@ -44,21 +38,12 @@ async function openRoom(storage: SqliteStorage, id: string): Promise<TestRoom> {
   return { id, doc: ydoc, updates, transact: (actor, change) => ydoc.transact(() => change(ydoc), `server:${actor}`) }
 }
 
-/** A second peer kept in sync with the room both ways, as a websocket client would be. */
-function peerOf(room: RevisionRoom): Y.Doc {
-  const peer = new Y.Doc()
-  Y.applyUpdate(peer, Y.encodeStateAsUpdate(room.doc), FROM_ROOM)
-  room.doc.on('update', (u: Uint8Array, origin: unknown) => origin !== PEER && Y.applyUpdate(peer, u, FROM_ROOM))
-  peer.on('update', (u: Uint8Array, origin: unknown) => origin !== FROM_ROOM && Y.applyUpdate(room.doc, u, PEER))
-  return peer
-}
-
-/** An edit through y-prosemirror on `ydoc`, as an editor's ySyncPlugin would write it. */
-function editOn(ydoc: Y.Doc, edit: (state: EditorState) => Transaction, origin: unknown = 'peer-edit'): void {
-  const fragment = ydoc.getXmlFragment('treaty')
-  const { doc, meta } = initProseMirrorDoc(fragment, treatySchema)
-  const tr = edit(EditorState.create({ schema: treatySchema, doc }))
-  ydoc.transact(() => updateYFragment(ydoc, fragment, tr.doc, meta), origin)
+/** A store with the sample treaty as `docId`, its revision store, and a room over it. */
+async function openSample(docId: string): Promise<{ storage: SqliteStorage; store: RevisionStore; room: TestRoom }> {
+  const storage = new SqliteStorage(':memory:')
+  const store = new RevisionStore(storage.database)
+  await storage.create(docId, 'sample', seedState(sampleDoc()))
+  return { storage, store, room: await openRoom(storage, docId) }
 }
 
 /** Replaces the first occurrence of `find` in the document's text (within one text node). */
@@ -97,13 +82,7 @@ describe('revisions', () => {
   let room: TestRoom
   const docId = 'd_test'
 
-  beforeEach(async () => {
-    storage = new SqliteStorage(':memory:')
-    store = new RevisionStore(storage.database)
-    await storage.create(docId, 'sample', seedState(sampleDoc()))
-    room = await openRoom(storage, docId)
-  })
-
+  beforeEach(async () => ({ storage, store, room } = await openSample(docId)))
   afterEach(() => {
     room.doc.destroy()
     storage.database.close()
@@ -193,9 +172,9 @@ describe('revisions', () => {
     const peer = peerOf(room)
     const r1 = saveRevision(store, room, chair, {}).revision
     resolveLinkedSet(room)
-    editOn(peer, replaceText('无限期有效', '有效期为二十五年'), PEER)
+    editOn(peer, replaceText('无限期有效', '有效期为二十五年'))
     const r2 = saveRevision(store, room, chair, {}).revision
-    editOn(peer, replaceText('不得对本', '不得对'), PEER)
+    editOn(peer, replaceText('不得对本', '不得对'))
 
     const { revision, entry } = restoreRevision(store, room, chair, r1.id)
     expect(revision).toMatchObject({ id: r1.id, name: 'Rev.1' })
@@ -213,7 +192,7 @@ describe('revisions', () => {
     restoreRevision(store, room, chair, 'Rev.2')
     same(readTreaty(peer), revisionDoc(store, docId, r2.id))
     // And editing goes on from the restored text.
-    editOn(peer, replaceText('有效期为二十五年', '有效期为三十年'), PEER)
+    editOn(peer, replaceText('有效期为二十五年', '有效期为三十年'))
     expect(readTreaty(room.doc).textContent).toContain('有效期为三十年')
     expect(refusal(() => restoreRevision(store, room, chair, 'Rev.9'))).toMatchObject({ status: 404 })
     peer.destroy()
@@ -252,13 +231,7 @@ describe('revisions, with the bracket workflow and concurrent peers', () => {
   let room: TestRoom
   const docId = 'd_flow'
 
-  beforeEach(async () => {
-    storage = new SqliteStorage(':memory:')
-    store = new RevisionStore(storage.database)
-    await storage.create(docId, 'sample', seedState(sampleDoc()))
-    room = await openRoom(storage, docId)
-  })
-
+  beforeEach(async () => ({ storage, store, room } = await openSample(docId)))
   afterEach(() => {
     room.doc.destroy()
     storage.database.close()
