@@ -11,6 +11,7 @@ import * as Y from 'yjs'
 import { actorLabel, appendAuditIn, auditArray, decodeAnchor, encodeAnchor, type Actor, type AuditAction, type AuditGroup, type RoomLike } from './audit'
 import { stateName } from './participants'
 import { TREATY_FRAGMENT } from './treatyDoc'
+import { AMENDMENT_KINDS, AMENDMENT_STATUSES, type AmendmentKind, type AmendmentStatus, type AmendmentTarget, type Decision, type Located } from '@accord/api'
 
 /*
  * Amendments: each State's proposals to change the treaty, and the facilitator's decisions on
@@ -48,41 +49,10 @@ export class AmendmentError extends Error {
   }
 }
 
-export const AMENDMENT_KINDS = ['replace', 'delete', 'insertAfter', 'addParagraph', 'addArticle', 'deleteParagraph', 'deleteArticle'] as const
-export type AmendmentKind = (typeof AMENDMENT_KINDS)[number]
-export const AMENDMENT_STATUSES = ['open', 'withdrawn', 'accepted', 'rejected', 'bracketed'] as const
-export type AmendmentStatus = (typeof AMENDMENT_STATUSES)[number]
-export type Decision = 'accept' | 'reject' | 'bracket'
+export { AMENDMENT_KINDS, AMENDMENT_STATUSES, type AmendmentKind, type AmendmentStatus, type AmendmentTarget, type Decision, type Located }
 
 /** Kinds that act on a quoted passage of one paragraph. */
 const TEXT_KINDS: ReadonlySet<AmendmentKind> = new Set(['replace', 'delete', 'insertAfter'])
-
-/** What an amendment targets, as the delegation gave it (1-based numbers as the treaty numbers them), with its location label. */
-export interface AmendmentTarget {
-  article?: number
-  paragraph?: number
-  preamble?: number
-  /** The exact text the amendment is about (text kinds only). */
-  quote?: string
-  /** Which occurrence of the quote in that paragraph (1-based), when it occurs more than once. */
-  occurrence?: number
-  /** "Article 4, paragraph 1", as the text was numbered when it was proposed. */
-  location: string
-}
-
-/** Where the amendment's text is now. */
-export interface Located {
-  article: number | null
-  paragraph: number | null
-  preamble: number | null
-  /** "Article 4, paragraph 1"; for a deleted target, says so and where it was. */
-  location: string
-  /** The text at the anchors now, brackets in notation (text kinds), or null. */
-  quote: string | null
-  found: boolean
-  /** The text at the anchors differs from the quote (it was edited inside since). */
-  changed: boolean
-}
 
 export interface AmendmentAuthor {
   participant: string

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import * as Y from 'yjs'
+import type { AuditAction, AuditGroup } from '@accord/api'
 
 /*
  * The audit log: what facilitators and the secretariat did to a document, in the document's
@@ -29,30 +30,7 @@ export interface Actor {
   state: string | null
 }
 
-export type AuditAction =
-  | 'resolve'
-  | 'reopen'
-  | 'ad-ref'
-  | 'normalise'
-  | 'settings'
-  | 'invite'
-  | 'revoke'
-  | 'amendment-propose'
-  | 'amendment-update'
-  | 'amendment-withdraw'
-  | 'amendment-cosponsor'
-  | 'amendment-accept'
-  | 'amendment-reject'
-  | 'amendment-bracket'
-  | 'revision'
-  | 'restore'
-
-/** A bracket group an entry is about, as it was when the entry was written. */
-export interface AuditGroup {
-  id: string
-  location: string
-  alternatives: string[]
-}
+export type { AuditAction, AuditGroup }
 
 /**
  * What a resolution keeps to reopen one group: where the text that replaced the bracket is

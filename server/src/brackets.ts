@@ -8,6 +8,7 @@ import { absolutePositionToRelativePosition, initProseMirrorDoc } from 'y-prosem
 import * as Y from 'yjs'
 import { actorLabel, appendAuditIn, decodeAnchor, encodeAnchor, readAudit, type Actor, type AuditGroup, type GroupAnchor, type RoomLike } from './audit'
 import { TREATY_FRAGMENT } from './treatyDoc'
+import type { BracketGroupReport, BracketsReport, LinkedSetReport, NearDuplicateReport } from '@accord/api'
 
 /*
  * The facilitator's bracket workflow on the server: list the open groups, linked sets and
@@ -37,40 +38,7 @@ export class BracketActionError extends Error {
   }
 }
 
-export interface BracketGroupReport {
-  id: string
-  alternatives: string[]
-  /** 1-based counted article number, null outside articles. */
-  article: number | null
-  /** 1-based counted paragraph number within the article, null outside articles. */
-  paragraph: number | null
-  location: string
-  adRef: boolean
-  /** The linked set's id when the group belongs to one (its choice appears at least twice), else null. */
-  set: string | null
-}
-
-export interface LinkedSetReport {
-  id: string
-  alternatives: string[]
-  count: number
-  groups: string[]
-}
-
-export interface NearDuplicateReport {
-  group: string
-  /** The linked set the group probably belongs to. */
-  set: string
-  reason: string
-  /** The notation the group would read after normalising, e.g. `本[议定书][协议]`. */
-  suggestion: string
-}
-
-export interface BracketsReport {
-  groups: BracketGroupReport[]
-  sets: LinkedSetReport[]
-  nearDuplicates: NearDuplicateReport[]
-}
+export type { BracketGroupReport, BracketsReport, LinkedSetReport, NearDuplicateReport }
 
 /** One open bracket group of the document being worked on. */
 interface Group {

@@ -6,6 +6,22 @@
  */
 import type { Comparison } from '@accord/compare'
 import { tokens, type Participant, type Role, type StoredToken, type TokenStore } from './auth/tokens'
+import {
+  AMENDMENT_KINDS,
+  AMENDMENT_STATUSES,
+  type AmendmentKind,
+  type AmendmentStatus,
+  type AmendmentTarget,
+  type AuditAction,
+  type AuditGroup,
+  type BracketGroupReport,
+  type BracketsReport,
+  type Decision,
+  type LinkedSetReport,
+  type Located,
+  type NearDuplicateReport,
+  type TargetSpec,
+} from '@accord/api'
 
 export interface DocumentSummary {
   id: string
@@ -49,53 +65,11 @@ export interface DocumentSettings {
 }
 
 /** An open group as `GET …/brackets` lists it. */
-export interface ServerGroup {
-  id: string
-  alternatives: string[]
-  article: number | null
-  paragraph: number | null
-  location: string
-  adRef: boolean
-  set: string | null
-}
-
-export interface ServerLinkedSet {
-  id: string
-  alternatives: string[]
-  count: number
-  groups: string[]
-}
-
-export interface ServerNearDuplicate {
-  group: string
-  set: string
-  reason: string
-  suggestion: string
-}
-
-export interface BracketsOverview {
-  groups: ServerGroup[]
-  sets: ServerLinkedSet[]
-  nearDuplicates: ServerNearDuplicate[]
-}
-
-export type AuditAction =
-  | 'resolve'
-  | 'reopen'
-  | 'ad-ref'
-  | 'normalise'
-  | 'settings'
-  | 'invite'
-  | 'revoke'
-  | 'amendment-propose'
-  | 'amendment-update'
-  | 'amendment-withdraw'
-  | 'amendment-cosponsor'
-  | 'amendment-accept'
-  | 'amendment-reject'
-  | 'amendment-bracket'
-  | 'revision'
-  | 'restore'
+export type ServerGroup = BracketGroupReport
+export type ServerLinkedSet = LinkedSetReport
+export type ServerNearDuplicate = NearDuplicateReport
+export type BracketsOverview = BracketsReport
+export type { AuditAction }
 
 /** One line of a document's audit log (the `audit` Y.Array, and `GET …/audit`). */
 export interface AuditEntry {
@@ -104,7 +78,7 @@ export interface AuditEntry {
   time: string
   actor: { participant: string; name: string; role: Role; state: string | null }
   action: AuditAction | string
-  groups: { id: string; location: string; alternatives: string[] }[]
+  groups: AuditGroup[]
   choice?: string | null
   set?: string | null
   detail?: string
@@ -349,37 +323,8 @@ export async function getAudit(docId: string, opts?: CallOptions): Promise<Audit
 
 // ── Amendments ─────────────────────────────────────────────────────────────
 
-export const AMENDMENT_KINDS = ['replace', 'delete', 'insertAfter', 'addParagraph', 'addArticle', 'deleteParagraph', 'deleteArticle'] as const
-export type AmendmentKind = (typeof AMENDMENT_KINDS)[number]
-export const AMENDMENT_STATUSES = ['open', 'withdrawn', 'accepted', 'rejected', 'bracketed'] as const
-export type AmendmentStatus = (typeof AMENDMENT_STATUSES)[number]
-export type AmendmentDecision = 'accept' | 'reject' | 'bracket'
-
-/** What an amendment is about: 1-based numbers as the treaty numbers them; `quote` for the text kinds. */
-export interface TargetSpec {
-  article?: number
-  paragraph?: number
-  preamble?: number
-  quote?: string
-  /** Which occurrence of the quote in that paragraph (1-based), when it occurs more than once. */
-  occurrence?: number
-}
-
-/** The target as the server keeps it, with the location label of when it was proposed. */
-export interface AmendmentTarget extends TargetSpec {
-  location: string
-}
-
-/** Where the amendment's text is now (`found: false` when it was deleted). */
-export interface Located {
-  article: number | null
-  paragraph: number | null
-  preamble: number | null
-  location: string
-  quote: string | null
-  found: boolean
-  changed?: boolean
-}
+export { AMENDMENT_KINDS, AMENDMENT_STATUSES, type AmendmentKind, type AmendmentStatus, type AmendmentTarget, type Located, type TargetSpec }
+export type AmendmentDecision = Decision
 
 /** An amendment as `GET …/amendments` answers it (server/src/amendments.ts `PublicAmendment`). */
 export interface Amendment {

@@ -29,9 +29,9 @@ const list = [
     status: 'bracketed',
     // Proposed on Article 5; an article inserted before it since: it is Article 6 now.
     target: { article: 5, paragraph: 2, quote: 'x', location: 'Article 5, paragraph 2' },
-    located: { article: 6, paragraph: 2, preamble: null, location: 'Article 6, paragraph 2', quote: 'x', found: true },
+    located: { article: 6, paragraph: 2, preamble: null, location: 'Article 6, paragraph 2', quote: 'x', found: true, changed: false },
   }),
-  amendment('m_4', 4, { state: 'BR', target: { article: 2, quote: 'y', location: 'Article 2' }, located: { article: null, paragraph: null, preamble: null, location: 'Article 2 (deleted)', quote: null, found: false } }),
+  amendment('m_4', 4, { state: 'BR', target: { article: 2, quote: 'y', location: 'Article 2' }, located: { article: null, paragraph: null, preamble: null, location: 'Article 2 (deleted)', quote: null, found: false, changed: false } }),
 ]
 
 describe('filterAmendments', () => {
