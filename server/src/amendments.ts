@@ -11,7 +11,7 @@ import * as Y from 'yjs'
 import { actorLabel, appendAuditIn, auditArray, decodeAnchor, encodeAnchor, type Actor, type AuditAction, type AuditGroup, type RoomLike } from './audit'
 import { stateName } from './participants'
 import { TREATY_FRAGMENT } from './treatyDoc'
-import { AMENDMENT_KINDS, AMENDMENT_STATUSES, type AmendmentKind, type AmendmentStatus, type AmendmentTarget, type Decision, type Located } from '@accord/api'
+import { AMENDMENT_KINDS, AMENDMENT_STATUSES, type AmendmentKind, type AmendmentStatus, type AmendmentTarget, type Decision, type ElementAnchor, type Located, type TextAnchor } from '@accord/api'
 
 /*
  * Amendments: each State's proposals to change the treaty, and the facilitator's decisions on
@@ -88,26 +88,6 @@ export interface PublicAmendment {
   base: { revision: string | null; auditSeq: number }
   decision: AmendmentDecision | null
   located: Located
-}
-
-/** Where a quote was when proposed. Private to the server. */
-interface TextAnchor {
-  /** Base64 relative positions: start associated with the quote's first character, end with its last. */
-  start: string
-  end: string
-  /** The Yjs id of the element holding the quote (a paragraph, recital or alternative). */
-  parent: string
-  /** The quote as `plainText` writes it (inline elements as U+FFFC), and up to CONTEXT characters either side. */
-  text: string
-  before: string
-  after: string
-}
-
-/** The elements a structural amendment is about (a paragraph with its sub-paragraphs, an article), by Yjs id. Private. */
-interface ElementAnchor {
-  elements: string[]
-  /** For an addition: insert after the element (`after`), or at the end of its content (`end`). */
-  place: 'after' | 'end' | null
 }
 
 interface StoredAmendment extends Omit<PublicAmendment, 'located'> {

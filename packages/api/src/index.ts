@@ -107,3 +107,26 @@ export interface Located {
   /** The text at the anchors differs from the quote (it was edited inside since). */
   changed: boolean
 }
+
+/**
+ * Where a quote was when it was proposed, as the `amendments` Y.Map stores it with each record
+ * (the editor draws proposals from it; the API's answers leave it out).
+ */
+export interface TextAnchor {
+  /** Base64 relative positions: start associated with the quote's first character, end with its last. */
+  start: string
+  end: string
+  /** The Yjs id of the element holding the quote (a paragraph, recital or alternative). */
+  parent: string
+  /** The quote as `plainText` writes it (inline elements as U+FFFC), and up to 32 characters either side. */
+  text: string
+  before: string
+  after: string
+}
+
+/** The elements a structural amendment is about (a paragraph with its sub-paragraphs, an article), by Yjs id, as the Y.Map stores them. */
+export interface ElementAnchor {
+  elements: string[]
+  /** For an addition: insert after the element (`after`), or at the end of its content (`end`). */
+  place: 'after' | 'end' | null
+}

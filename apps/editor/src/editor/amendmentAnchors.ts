@@ -2,6 +2,7 @@ import { bestMatch, elementId, inlineText, rangeFromRelative, walkCorresponding 
 import type { Node as PMNode } from 'prosemirror-model'
 import * as Y from 'yjs'
 import type { Amendment } from '../api'
+import type { ElementAnchor, TextAnchor } from '@accord/api'
 
 /*
  * Where each amendment applies in the editor's document, from what the server stores in the
@@ -13,23 +14,8 @@ import type { Amendment } from '../api'
  * text y-prosemirror rewrote as new characters), else the quote is gone and nothing is shown.
  */
 
-/** The anchor of a passage, as the server stores it (base64 `Y.encodeRelativePosition`). */
-export interface TextAnchor {
-  start: string
-  end: string
-  parent: string
-  text: string
-  before: string
-  after: string
-}
+export type { ElementAnchor, TextAnchor }
 
-/** The elements of a structural amendment, by Yjs id. */
-export interface ElementAnchor {
-  elements: string[]
-  place: 'after' | 'end' | null
-}
-
-/** A record of the Y.Map: the public amendment plus its private anchors. */
 export type StoredAmendment = Amendment & { anchor?: TextAnchor | null; elements?: ElementAnchor | null }
 
 function isRecord(v: unknown): v is StoredAmendment {
