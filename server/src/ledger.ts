@@ -34,8 +34,12 @@ import { newHistoryYDoc, readTreaty } from './treatyDoc'
  * stops accidents, not an attacker.
  */
 
-/** What an entry records. `baseline`: the state of a document that existed before the ledger did (its history before that is not covered). */
-export type LedgerKind = 'seed' | 'baseline' | 'update' | 'revision'
+/**
+ * What an entry records. `baseline`: the state of a document that existed before the ledger did
+ * (its history before that is not covered). `rebase`: the initial state of a new epoch, a fresh
+ * Y.Doc holding the same content as the previous epoch's (every Yjs id changes).
+ */
+export type LedgerKind = 'seed' | 'baseline' | 'update' | 'revision' | 'rebase'
 
 export interface LedgerInput {
   doc: string
