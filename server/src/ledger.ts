@@ -3,8 +3,17 @@ import { fromTreatyJSON, outline, toTreatyFile } from '@accord/schema'
 import type Database from 'better-sqlite3'
 import type { Node as PMNode } from 'prosemirror-model'
 import * as Y from 'yjs'
+import { AUDIT_ROOT } from './audit'
 import type { SqliteStorage } from './SqliteStorage'
 import { newHistoryYDoc, readTreaty } from './treatyDoc'
+
+/**
+ * The server-only roots a re-base copies besides the treaty: Room's SETTINGS_MAP and
+ * amendments.ts's AMENDMENTS_ROOT, named here rather than imported so that the storage (which
+ * imports this module, also in the `accord` command) does not load the room and the exporters.
+ */
+const SETTINGS_ROOT = 'settings'
+const AMENDMENTS_ROOT = 'amendments'
 
 /*
  * The tamper-evident record of what was stored: an append-only, hash-chained table beside the
@@ -25,7 +34,15 @@ import { newHistoryYDoc, readTreaty } from './treatyDoc'
  * revision: its id, name, the SHA-256 of its stored treaty JSON and its Yjs snapshot; verify
  * rebuilds the text at that snapshot from the replayed history, so it does not matter that
  * updates still queued when the revision was saved land after its entry), `baseline` (the
- * stored state of a document that existed before the ledger did).
+ * stored state of a document that existed before the ledger did), `rebase` (the initial state
+ * of a new epoch, see below).
+ *
+ * Epochs: an idle room may be re-based, its Y.Doc replaced by a fresh one holding the same
+ * content (treaty, settings, audit log, amendments) without the tombstones of its history.
+ * Every Yjs id changes, so updates and snapshots of one epoch mean nothing in another: the
+ * chain is replayed epoch by epoch, each from the state that starts it (the seed or baseline
+ * for epoch 0, the `rebase` entry's for epoch k), and a revision is rebuilt over the replay of
+ * the epoch it was saved in, which is the number of `rebase` entries before its own entry.
  *
  * What it proves, and what not: anyone who can write the file can also rewrite the whole chain
  * consistently from the altered point on. The chain makes such a rewrite detectable once its
@@ -74,8 +91,10 @@ export interface RevisionRecord {
   name: string
   /** SHA-256 (hex) of the revision's stored treaty JSON, as stored. */
   treaty: string
-  /** The revision's Yjs snapshot, base64: where in the replayed history its text is. */
+  /** The revision's Yjs snapshot, base64: where in the replayed history of its epoch its text is. */
   snapshot: string
+  /** The epoch the revision was saved in (absent in entries written before re-basing existed: 0). */
+  epoch?: number
 }
 
 /** The previous hash of a chain's first entry. */
@@ -91,13 +110,14 @@ export function entryHash(e: Omit<LedgerEntry, 'hash' | 'content'>): string {
 }
 
 /** The content of a revision's ledger entry. */
-export function revisionContent(revision: { id: string; number: number; name: string; treaty: string; snapshot: Uint8Array }): Uint8Array {
+export function revisionContent(revision: { id: string; number: number; name: string; treaty: string; snapshot: Uint8Array; epoch: number }): Uint8Array {
   const record: RevisionRecord = {
     id: revision.id,
     number: revision.number,
     name: revision.name,
     treaty: sha256(revision.treaty),
     snapshot: Buffer.from(revision.snapshot).toString('base64'),
+    epoch: revision.epoch,
   }
   return Buffer.from(JSON.stringify(record), 'utf8')
 }
@@ -199,13 +219,25 @@ export class Ledger {
 }
 
 /**
- * A document's whole history, replayed from its ledger into a `newHistoryYDoc` that keeps every
- * deleted item, so `Y.createDocFromSnapshot` can rebuild any past state (the room's own document
- * is garbage-collected). Only what is durable is in the ledger. The caller destroys the document.
+ * The history of one epoch of a document (default: the last, the room's current one), replayed
+ * from its ledger into a `newHistoryYDoc` that keeps every deleted item, so
+ * `Y.createDocFromSnapshot` can rebuild any past state of that epoch (the room's own document is
+ * garbage-collected): the entry that starts the epoch (seed, baseline or rebase) and the updates
+ * up to the next rebase. Only what is durable is in the ledger. The caller destroys the document.
+ * Throws RangeError for an epoch the ledger does not have.
  */
-export function ledgerHistory(db: Database.Database, docId: string): Y.Doc {
+export function ledgerHistory(db: Database.Database, docId: string, epoch?: number): Y.Doc {
+  const rebases = (db.prepare("SELECT n FROM ledger WHERE doc = ? AND kind = 'rebase' ORDER BY n").all(docId) as { n: number }[]).map((row) => row.n)
+  const k = epoch ?? rebases.length
+  if (!Number.isInteger(k) || k < 0 || k > rebases.length) {
+    throw new RangeError(`the ledger of document ${JSON.stringify(docId)} has no epoch ${k}: it records ${rebases.length} re-base${rebases.length === 1 ? '' : 's'} (epochs 0 to ${rebases.length})`)
+  }
+  const from = k === 0 ? 0 : rebases[k - 1]
+  const to = k < rebases.length ? rebases[k] : Number.MAX_SAFE_INTEGER
+  const rows = db
+    .prepare("SELECT content FROM ledger WHERE doc = ? AND kind IN ('seed', 'baseline', 'update', 'rebase') AND n >= ? AND n < ? ORDER BY n")
+    .all(docId, from, to) as { content: Uint8Array }[]
   const doc = newHistoryYDoc()
-  const rows = db.prepare("SELECT content FROM ledger WHERE doc = ? AND kind IN ('seed', 'baseline', 'update') ORDER BY n").all(docId) as { content: Uint8Array }[]
   doc.transact(() => {
     for (const row of rows) Y.applyUpdate(doc, row.content)
   }, 'ledger')
@@ -224,6 +256,8 @@ export interface VerifyReport {
   ok: boolean
   /** Entries in the document's chain. */
   entries: number
+  /** `rebase` entries in the chain: the document has one more epoch than this. */
+  rebases: number
   /** Hash of the last entry: note it elsewhere to detect a rewrite of the whole chain later. */
   head: string | null
   /** Named revisions whose stored text the replay rebuilt exactly. */
@@ -238,6 +272,8 @@ export interface VerifyReport {
 /** At most this many problems are listed: one altered byte early in a chain makes every later link suspect. */
 const MAX_PROBLEMS = 50
 
+const KINDS: readonly string[] = ['seed', 'baseline', 'update', 'revision', 'rebase'] satisfies readonly LedgerKind[]
+
 interface RevisionRow {
   id: string
   author: string | null
@@ -246,19 +282,29 @@ interface RevisionRow {
   created: number
   snapshot: Buffer
   treaty: string
+  epoch: number
+}
+
+/** A revision entry of the chain, read: what it records and the epoch it was written in. */
+interface RecordedRevision {
+  entry: Row
+  record: RevisionRecord
+  epoch: number
 }
 
 /**
  * Checks a document's ledger: every hash recomputed, every link and position in sequence; then
- * replays it into a fresh Y.Doc and checks that (a) the result is the document the storage now
- * holds (checkpoint + log), as Yjs state and as a treaty, and (b) every named revision's stored
- * text is what the replayed history holds at that revision's snapshot, and its text and
- * snapshot are those the ledger recorded when it was saved. Reads only.
+ * replays it, epoch by epoch, and checks that (a) each `rebase` entry holds the content of the
+ * epoch it ends (the same treaty, settings, audit entries and amendments), (b) the last epoch's
+ * replay is the document the storage now holds (checkpoint + log), as Yjs state and as a
+ * treaty, and (c) every named revision's stored text is what the replayed history of its epoch
+ * holds at that revision's snapshot, and its text, snapshot and epoch are those the ledger
+ * recorded when it was saved. Reads only.
  *
  * `stored`: the document's stored updates (Storage.load), undefined when it has no document record.
  */
 export function verifyDocument(db: Database.Database, docId: string, stored: readonly Uint8Array[] | undefined): VerifyReport {
-  const report: VerifyReport = { doc: docId, ok: false, entries: 0, head: null, revisionsRebuilt: 0, revisions: 0, problems: [], notes: [] }
+  const report: VerifyReport = { doc: docId, ok: false, entries: 0, rebases: 0, head: null, revisionsRebuilt: 0, revisions: 0, problems: [], notes: [] }
   const problem = (message: string) => {
     if (report.problems.length < MAX_PROBLEMS) report.problems.push(message)
     else if (report.problems.length === MAX_PROBLEMS) report.problems.push('… (more problems not listed)')
@@ -287,11 +333,13 @@ export function verifyDocument(db: Database.Database, docId: string, stored: rea
     if (sha256(row.content) !== row.content_hash) problem(`${where}: content hash does not match`)
     const hash = entryHash({ doc: row.doc, n: row.n, actor: row.actor, time: row.time, kind: row.kind as LedgerKind, name: row.name, contentHash: row.content_hash, prevHash: row.prev_hash })
     if (hash !== row.hash) problem(`${where}: its hash does not match its fields (one of sequence, document, actor, time, kind, name, content hash, previous hash was altered)`)
-    if (!['seed', 'baseline', 'update', 'revision'].includes(row.kind)) problem(`${where}: unknown kind ${JSON.stringify(row.kind)}`)
+    if (!KINDS.includes(row.kind)) problem(`${where}: unknown kind ${JSON.stringify(row.kind)}`)
     if ((row.kind === 'seed' || row.kind === 'baseline') && row.n !== 0) problem(`${where}: a ${row.kind} can only start a chain`)
+    if (row.kind === 'rebase' && row === rows[0]) problem(`${where}: a rebase cannot start a chain (it re-bases a document the chain must hold before)`)
     prev = row
   }
   report.head = prev!.hash
+  report.rebases = rows.filter((row) => row.kind === 'rebase').length
   const first = rows[0]
   if (first.kind === 'baseline') {
     report.notes.push(`the document is older than the ledger: its history before ${new Date(first.time).toISOString()} is not covered`)
@@ -299,47 +347,94 @@ export function verifyDocument(db: Database.Database, docId: string, stored: rea
     problem(`${describeEntry(first)}: the chain does not start with the document's seed`)
   }
 
-  // 2. Replay.
-  const replay = newHistoryYDoc()
-  const recorded = new Map<string, { entry: Row; record: RevisionRecord }>()
+  // 2. What the ledger says of each revision, and the epoch it was saved in.
+  const recorded = new Map<string, RecordedRevision>()
+  let epoch = 0
+  for (const row of rows) {
+    if (row.kind === 'rebase') epoch++
+    if (row.kind !== 'revision') continue
+    let record: RevisionRecord
+    try {
+      record = JSON.parse(Buffer.from(row.content).toString('utf8')) as RevisionRecord
+    } catch {
+      problem(`${describeEntry(row)}: its content is not a revision record`)
+      continue
+    }
+    if ((record.epoch ?? 0) !== epoch) problem(`${describeEntry(row)}: it says the revision was saved in epoch ${record.epoch}, but it follows ${epoch} re-base${epoch === 1 ? '' : 's'}`)
+    recorded.set(record.id, { entry: row, record, epoch })
+  }
+
+  // 3. The revisions, by the epoch whose replay rebuilds them: the ledger's, when it recorded them.
+  const revisions = hasTable('revisions') ? readRevisions(db, docId) : []
+  report.revisions = revisions.length
+  const byEpoch = new Map<number, { revision: RevisionRow; consistent: boolean }[]>()
+  for (const revision of revisions) {
+    const entry = recorded.get(revision.id)
+    // Revision 0 is the seed: epoch 0 whatever its row says.
+    const at = revision.number === 0 ? 0 : (entry?.epoch ?? revision.epoch)
+    const consistent = revision.epoch === at
+    if (!consistent) {
+      const why = revision.number === 0 ? 'the initial text is epoch 0' : `the ledger's ${describeEntry(entry!.entry)} follows ${at} re-base${at === 1 ? '' : 's'}`
+      problem(`revision ${revision.name}: its stored epoch ${revision.epoch} is wrong (${why})`)
+    }
+    byEpoch.set(at, [...(byEpoch.get(at) ?? []), { revision, consistent }])
+  }
+  const tableIds = new Set(revisions.map((revision) => revision.id))
+  for (const { entry, record } of recorded.values()) {
+    if (!tableIds.has(record.id)) problem(`revision ${record.name} (${describeEntry(entry)}) is missing from the revisions table`)
+  }
+
+  // 4. Replay, epoch by epoch. An epoch's revisions are rebuilt when it is complete: updates
+  // still queued when a revision was saved land after its entry.
+  let replay = newHistoryYDoc()
+  let k = 0
   let seedState: Uint8Array | null = null
+  const endEpoch = (end: Row | null) => {
+    if (replay.store.pendingStructs || replay.store.pendingDs) {
+      problem(`replaying the ledger${end ? ` up to ${describeEntry(end)}` : ''} leaves updates waiting for ones that are not in it: entries are missing`)
+    }
+    for (const { revision, consistent } of byEpoch.get(k) ?? []) {
+      if (checkRevision(revision, recorded.get(revision.id), replay, seedState, first, report, problem) && consistent) report.revisionsRebuilt++
+    }
+    byEpoch.delete(k)
+  }
+  const apply = (row: Row) => {
+    try {
+      Y.applyUpdate(replay, row.content, 'ledger')
+    } catch (error) {
+      problem(`${describeEntry(row)}: its content is not a Yjs update (${(error as Error).message})`)
+    }
+  }
   try {
     for (const row of rows) {
-      if (row.kind === 'revision') {
-        try {
-          const record = JSON.parse(Buffer.from(row.content).toString('utf8')) as RevisionRecord
-          recorded.set(record.id, { entry: row, record })
-        } catch {
-          problem(`${describeEntry(row)}: its content is not a revision record`)
-        }
-        continue
+      if (row.kind === 'revision') continue
+      if (row.kind === 'rebase') {
+        endEpoch(row)
+        checkRebase(replay, row, problem)
+        replay.destroy()
+        replay = newHistoryYDoc()
+        k++
+      } else if (row.kind === 'seed') {
+        seedState = row.content
       }
-      if (row.kind === 'seed') seedState = row.content
-      try {
-        Y.applyUpdate(replay, row.content, 'ledger')
-      } catch (error) {
-        problem(`${describeEntry(row)}: its content is not a Yjs update (${(error as Error).message})`)
-      }
+      apply(row)
     }
-    if (replay.store.pendingStructs || replay.store.pendingDs) {
-      problem('replaying the ledger leaves updates waiting for ones that are not in it: entries are missing')
-    }
-
-    // (a) The stored document.
     if (stored) compareStored(replay, stored, problem)
-
-    // (b) The revisions.
-    const revisions = hasTable('revisions') ? (db.prepare('SELECT id, number, name, created, author, snapshot, treaty FROM revisions WHERE doc = ? ORDER BY number').all(docId) as RevisionRow[]) : []
-    report.revisions = revisions.length
-    for (const revision of revisions) {
-      if (checkRevision(revision, replay, seedState, recorded, first, report, problem)) report.revisionsRebuilt++
-      recorded.delete(revision.id)
+    endEpoch(null)
+    for (const [at, left] of byEpoch) {
+      for (const { revision } of left) problem(`revision ${revision.name}: its stored epoch ${at} does not exist (the ledger records ${report.rebases} re-base${report.rebases === 1 ? '' : 's'})`)
     }
-    for (const { entry, record } of recorded.values()) problem(`revision ${record.name} (${describeEntry(entry)}) is missing from the revisions table`)
   } finally {
     replay.destroy()
   }
   return finish(report)
+}
+
+/** The document's revisions, oldest first, with their epoch (0 in a database from before re-basing, whose table lacks the column). */
+function readRevisions(db: Database.Database, docId: string): RevisionRow[] {
+  const columns = db.prepare('PRAGMA table_info(revisions)').all() as { name: string }[]
+  const epoch = columns.some((c) => c.name === 'epoch') ? 'epoch' : '0 AS epoch'
+  return db.prepare(`SELECT id, number, name, created, author, snapshot, treaty, ${epoch} FROM revisions WHERE doc = ? ORDER BY number`).all(docId) as RevisionRow[]
 }
 
 function finish(report: VerifyReport): VerifyReport {
@@ -347,12 +442,79 @@ function finish(report: VerifyReport): VerifyReport {
   return report
 }
 
-/** Whether the revision was rebuilt exactly; reports what is wrong otherwise. */
+/**
+ * Whether a `rebase` entry holds what the epoch it ends held: the same treaty, the same
+ * settings, the same audit entries (ids and actions, in order: comparisons count entries by
+ * position) and the same amendments. Their Yjs ids differ by design, and so do the fields that
+ * hold Yjs ids (anchors), which the re-base translates; the treaty is what they point into.
+ */
+function checkRebase(replay: Y.Doc, row: Row, problem: (message: string) => void): void {
+  const where = `the re-based state at ${describeEntry(row)}`
+  const rebased = newHistoryYDoc()
+  try {
+    try {
+      Y.applyUpdate(rebased, row.content, 'ledger')
+    } catch (error) {
+      problem(`${where} is not a Yjs update (${(error as Error).message})`)
+      return
+    }
+    if (rebased.store.pendingStructs || rebased.store.pendingDs) problem(`${where} is not a whole document: it refers to Yjs items it does not hold`)
+    let before: PMNode | null = null
+    let after: PMNode | null = null
+    try {
+      before = readTreaty(replay)
+    } catch (error) {
+      problem(`the replayed history before ${describeEntry(row)} does not read as a treaty: ${(error as Error).message}`)
+    }
+    try {
+      after = readTreaty(rebased)
+    } catch (error) {
+      problem(`${where} does not read as a treaty: ${(error as Error).message}`)
+    }
+    if (before && after && JSON.stringify(toTreatyFile(before)) !== JSON.stringify(toTreatyFile(after))) {
+      problem(`${where} differs from the replayed history ${firstDifference(after, before)}`)
+    }
+    const settings = (doc: Y.Doc) => canonicalJson(doc.getMap(SETTINGS_ROOT).toJSON())
+    if (settings(rebased) !== settings(replay)) problem(`${where} has other settings than the replayed history: ${settings(rebased)} instead of ${settings(replay)}`)
+    const audit = (doc: Y.Doc) => doc.getArray<{ id?: unknown; action?: unknown }>(AUDIT_ROOT).toArray().map((e) => `${String(e?.id)} (${String(e?.action)})`)
+    const auditA = audit(replay)
+    const auditB = audit(rebased)
+    if (auditA.length !== auditB.length) {
+      problem(`${where} has ${auditB.length} audit entries, the replayed history ${auditA.length}`)
+    } else {
+      const at = auditA.findIndex((e, i) => e !== auditB[i])
+      if (at >= 0) problem(`${where} differs from the replayed history at audit entry ${at + 1}: ${auditB[at]} instead of ${auditA[at]}`)
+    }
+    const amendments = (doc: Y.Doc) => new Set(doc.getMap(AMENDMENTS_ROOT).keys())
+    const idsA = amendments(replay)
+    const idsB = amendments(rebased)
+    const missing = [...idsA].filter((id) => !idsB.has(id))
+    const extra = [...idsB].filter((id) => !idsA.has(id))
+    if (missing.length || extra.length) {
+      const parts = [missing.length ? `lacks ${missing.join(', ')}` : '', extra.length ? `adds ${extra.join(', ')}` : ''].filter(Boolean)
+      problem(`${where} has other amendments than the replayed history: it ${parts.join(' and ')}`)
+    }
+  } finally {
+    rebased.destroy()
+  }
+}
+
+/** JSON with every object's keys sorted: two maps with the same entries written in another order read the same. */
+function canonicalJson(value: unknown): string {
+  const sorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sorted)
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((key) => [key, sorted((v as Record<string, unknown>)[key])]))
+    return v
+  }
+  return JSON.stringify(sorted(value)) ?? 'undefined'
+}
+
+/** Whether the revision was rebuilt exactly over `replay`, the history of its epoch; reports what is wrong otherwise. */
 function checkRevision(
   revision: RevisionRow,
+  entry: RecordedRevision | undefined,
   replay: Y.Doc,
   seedState: Uint8Array | null,
-  recorded: Map<string, { entry: Row; record: RevisionRecord }>,
   first: Row,
   report: VerifyReport,
   problem: (message: string) => void,
@@ -373,7 +535,6 @@ function checkRevision(
       return false
     }
   } else {
-    const entry = recorded.get(revision.id)
     if (!entry) {
       if (first.kind === 'baseline' && revision.created < first.time) {
         report.notes.push(`${label} was saved before the ledger existed; checked against its own snapshot only`)
@@ -567,7 +728,8 @@ export async function verifyStorage(storage: SqliteStorage, docId: string): Prom
 export function formatReport(report: VerifyReport): string {
   const lines: string[] = []
   if (report.ok) {
-    lines.push(`${report.doc}: chain of ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'} intact; ${report.revisionsRebuilt} of ${report.revisions} ${report.revisions === 1 ? 'revision' : 'revisions'} rebuilt exactly; the stored document equals the replay`)
+    const across = report.rebases ? ` across ${report.rebases} ${report.rebases === 1 ? 're-base' : 're-bases'}` : ''
+    lines.push(`${report.doc}: chain of ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'} intact${across}; ${report.revisionsRebuilt} of ${report.revisions} ${report.revisions === 1 ? 'revision' : 'revisions'} rebuilt exactly; the stored document equals the replay`)
     if (report.head) lines.push(`head ${report.head} (note it elsewhere: a later verify that shows another head for the same entries means the chain was rewritten)`)
   } else {
     lines.push(`${report.doc}: verification FAILED (${report.problems.length} ${report.problems.length === 1 ? 'problem' : 'problems'}; chain of ${report.entries} entries):`)

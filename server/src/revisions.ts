@@ -17,7 +17,10 @@ import { newHistoryYDoc, newServerYDoc, readTreaty, TREATY_FRAGMENT } from './tr
  * delete set: replayed over the ledger, which keeps every update, `Y.createDocFromSnapshot`
  * rebuilds the text of any snapshot) and the treaty itself as an `accord-treaty` file, which
  * is what exports, comparisons and restores read, so that none of them depends on the history
- * still being complete.
+ * still being complete. A snapshot names Yjs ids, which a re-base replaces: a revision keeps
+ * the epoch it was saved in, and its snapshot is rebuilt over the history of that epoch only.
+ * (Comparisons also count audit entries by position; a re-base keeps the audit log's entries
+ * in order, which `accord verify` checks.)
  *
  * Revision 0, "Initial text", is the document as it was created. The storage overwrites a
  * document's first checkpoint (its seed) at the first compaction, so the store keeps a copy of
@@ -48,6 +51,8 @@ export class RevisionError extends Error {
 /** What `saveRevision`, `compareRevisions` and `restoreRevision` need of a room: its Y.Doc, its transactions and the document id. */
 export interface RevisionRoom extends RoomLike {
   readonly id: string
+  /** The epoch of the room's Y.Doc: how many times the document was re-based (undefined: 0). */
+  readonly epoch?: number
 }
 
 /** A revision as the API answers it. */
@@ -85,6 +90,8 @@ interface Row {
 interface FullRow extends Row {
   snapshot: Uint8Array
   treaty: string
+  /** The epoch whose history the snapshot refers to. */
+  epoch: number
 }
 
 function viewOf(row: Row): RevisionView {
@@ -118,6 +125,7 @@ export class RevisionStore {
         snapshot BLOB NOT NULL,
         treaty TEXT NOT NULL,
         audit_length INTEGER NOT NULL,
+        epoch INTEGER NOT NULL DEFAULT 0,
         UNIQUE (doc, number),
         UNIQUE (doc, name)
       );
@@ -136,6 +144,12 @@ export class RevisionStore {
       END;
       INSERT OR IGNORE INTO revision_seeds (doc, state, created) SELECT doc, state, created FROM checkpoints WHERE upto = 0;
     `)
+    // A table from before re-basing: every revision in it was saved in epoch 0. Checked under
+    // the write lock, as the server and the `accord` command may open the file at once.
+    db.transaction(() => {
+      const columns = db.prepare('PRAGMA table_info(revisions)').all() as { name: string }[]
+      if (!columns.some((c) => c.name === 'epoch')) db.exec('ALTER TABLE revisions ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0')
+    }).immediate()
     this.s = this.prepare()
     this.insertTx = db.transaction((row: FullRow) => {
       this.s.insert.run(row)
@@ -147,7 +161,7 @@ export class RevisionStore {
     const columns = 'id, doc, number, name, created, author, author_name, audit_length'
     return {
       insert: db.prepare(
-        'INSERT INTO revisions (id, doc, number, name, created, author, author_name, snapshot, treaty, audit_length) VALUES (@id, @doc, @number, @name, @created, @author, @author_name, @snapshot, @treaty, @audit_length)',
+        'INSERT INTO revisions (id, doc, number, name, created, author, author_name, snapshot, treaty, audit_length, epoch) VALUES (@id, @doc, @number, @name, @created, @author, @author_name, @snapshot, @treaty, @audit_length, @epoch)',
       ),
       list: db.prepare(`SELECT ${columns} FROM revisions WHERE doc = ? ORDER BY number`),
       byId: db.prepare('SELECT * FROM revisions WHERE doc = ? AND id = ?'),
@@ -159,9 +173,9 @@ export class RevisionStore {
     }
   }
 
-  /** The document's history replayed from the ledger (see `ledgerHistory`); the caller destroys it. */
-  history(docId: string): Y.Doc {
-    return ledgerHistory(this.db, docId)
+  /** The history of one epoch of the document (default: the last) replayed from the ledger (see `ledgerHistory`); the caller destroys it. */
+  history(docId: string, epoch?: number): Y.Doc {
+    return ledgerHistory(this.db, docId, epoch)
   }
 
   /** Revision 0 of `docId`, written from its seed the first time it is needed; undefined when the seed was not kept. */
@@ -183,6 +197,8 @@ export class RevisionStore {
         snapshot: Y.encodeSnapshot(Y.snapshot(ydoc)),
         treaty: JSON.stringify(toTreatyFile(readTreaty(ydoc))),
         audit_length: readAudit(ydoc).length,
+        // The seed is the start of epoch 0, whatever epoch the room is in now.
+        epoch: 0,
       }
       // A name a facilitator gave a revision before revision 0 was written wins; the initial text gets a number.
       if (this.s.byName.get(docId, INITIAL_NAME)) row.name = `${INITIAL_NAME} (0)`
@@ -212,8 +228,8 @@ export class RevisionStore {
     throw new RevisionError(404, 'not-found', `this document has no revision ${JSON.stringify(ref)}; list them with GET /api/documents/${docId}/revisions`)
   }
 
-  /** Writes a new revision: numbered after the last one, named `name` or Rev.N. */
-  add(docId: string, input: { name: string | null; author: Actor; snapshot: Uint8Array; treaty: PMNode; auditLength: number }): RevisionView {
+  /** Writes a new revision: numbered after the last one, named `name` or Rev.N. `epoch`: the room's, which the snapshot refers to. */
+  add(docId: string, input: { name: string | null; author: Actor; snapshot: Uint8Array; treaty: PMNode; auditLength: number; epoch: number }): RevisionView {
     this.ensureInitial(docId)
     let row: FullRow | undefined
     this.db.transaction(() => {
@@ -241,6 +257,7 @@ export class RevisionStore {
         snapshot: input.snapshot,
         treaty: JSON.stringify(toTreatyFile(input.treaty)),
         audit_length: input.auditLength,
+        epoch: input.epoch,
       }
       this.s.insert.run(row)
       this.ledger.record([{ doc: docId, actor: input.author.participant, kind: 'revision', name: row.name, content: revisionContent(row) }], row.created)
@@ -288,7 +305,7 @@ export function saveRevision(store: RevisionStore, room: RevisionRoom, actor: Ac
   // Snapshot and text are read together, with nothing in between (this is all synchronous).
   const snapshot = Y.encodeSnapshot(Y.snapshot(room.doc))
   const treaty = readTreaty(room.doc)
-  const revision = store.add(room.id, { name, author: actor, snapshot, treaty, auditLength: readAudit(room.doc).length })
+  const revision = store.add(room.id, { name, author: actor, snapshot, treaty, auditLength: readAudit(room.doc).length, epoch: room.epoch ?? 0 })
   appendAudit(room, actor, { action: 'revision', detail: `Saved the text as revision ${revision.number}, “${revision.name}”.` })
   return { revision }
 }
@@ -318,13 +335,13 @@ function docOf(row: FullRow): PMNode {
 }
 
 /**
- * The text of a revision rebuilt from its Yjs snapshot and the document's history as the ledger
- * holds it (what the stored treaty is checked against; `accord verify` does the same). The
- * revision's updates must be durable, which they are once the room's write queue has flushed.
+ * The text of a revision rebuilt from its Yjs snapshot and the history of its epoch as the
+ * ledger holds it (what the stored treaty is checked against; `accord verify` does the same).
+ * The revision's updates must be durable, which they are once the room's write queue has flushed.
  */
 export function snapshotDoc(store: RevisionStore, room: RevisionRoom, rid: string): PMNode {
   const row = store.find(room.id, rid)
-  const history = store.history(room.id)
+  const history = store.history(room.id, row.epoch)
   try {
     const restored = Y.createDocFromSnapshot(history, Y.decodeSnapshot(row.snapshot), newHistoryYDoc())
     try {
