@@ -175,12 +175,54 @@ export async function getMe(token: string): Promise<Me> {
   return { participant: body.participant, documents: Array.isArray(body.documents) ? body.documents : [] }
 }
 
-/** A single-use ticket for one websocket connection to `docId` (valid about a minute). */
-export async function getTicket(docId: string, opts?: CallOptions): Promise<string> {
-  // The token says who; the websocket's path says which document. (The body is optional: none is sent.)
-  const body = (await request('/api/tickets', tokenForDoc(docId, opts), { method: 'POST' })) as { ticket?: unknown } | null
+/**
+ * What `POST /api/tickets` gives for one websocket connection: the single-use ticket (valid
+ * about a minute) and the document's current epoch (0 as created, +1 each time the server
+ * re-bases it onto a fresh Y.Doc; a Y.Doc of another epoch must never be synced with it).
+ */
+export interface Ticket {
+  ticket: string
+  epoch: number
+}
+
+/** A ticket to open `docId`, with the document's current epoch. */
+export async function getTicket(docId: string, opts?: CallOptions): Promise<Ticket> {
+  // The token says who; the body says which document, so that the answer can carry its epoch.
+  const body = (await request('/api/tickets', tokenForDoc(docId, opts), { method: 'POST', ...json({ doc: docId }) })) as { ticket?: unknown; epoch?: unknown } | null
   if (!body || typeof body.ticket !== 'string') throw badResponse('a ticket')
-  return body.ticket
+  // A server that does not number epochs has never re-based: every document is at epoch 0.
+  const epoch = body.epoch ?? 0
+  if (!isEpoch(epoch)) throw badResponse('an epoch')
+  return { ticket: body.ticket, epoch }
+}
+
+const isEpoch = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0
+
+/** `merged`: the tab held changes the server did not have, now in the current epoch; `epoch`: the current one. */
+export interface MergeResult {
+  merged: boolean
+  epoch: number
+}
+
+/**
+ * Hands the state of a tab whose Y.Doc belongs to an older `epoch` (`Y.encodeStateAsUpdate`)
+ * to the server, which merges what the server never received into the current document, as
+ * this participant and with the same permission checks as typing. 403 (the role may not make
+ * those changes; the message says why), 409 (`epoch` is the current one, or unknown), 413 (too
+ * large) are ApiErrors like any other.
+ */
+export async function mergeOffline(docId: string, epoch: number, update: Uint8Array, opts?: CallOptions): Promise<MergeResult> {
+  const body = (await request(docPath(docId, '/merges'), tokenForDoc(docId, opts), { method: 'POST', ...json({ epoch, update: toBase64(update) }) })) as Partial<MergeResult> | null
+  if (!body || typeof body.merged !== 'boolean' || !isEpoch(body.epoch)) throw badResponse('a merge result')
+  return { merged: body.merged, epoch: body.epoch }
+}
+
+/** Base64 of bytes, in the browser (no Buffer); in slices, since a treaty's state is larger than an argument list may be. */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = ''
+  const slice = 0x8000
+  for (let i = 0; i < bytes.length; i += slice) binary += String.fromCharCode(...bytes.subarray(i, i + slice))
+  return btoa(binary)
 }
 
 // ── Documents ──────────────────────────────────────────────────────────────

@@ -5,7 +5,7 @@ import { collabUrl, getTicket } from '../api'
 import type { Participant } from '../auth/tokens'
 import { colorFor } from '../settings'
 import { ConnectionMonitor } from './connection'
-import { shouldReconnect, TicketConnector } from './tickets'
+import { shouldReconnect, TicketConnector, type EpochTicket, type StaleEpoch, type TicketConnectorOptions } from './tickets'
 
 /** The Y.XmlFragment holding the treaty, in y-prosemirror's encoding: a public contract with the server and other tools. */
 export const TREATY_FRAGMENT = 'treaty'
@@ -26,6 +26,10 @@ export const MESSAGE_AUTH = 2
  * every (re)connection. The session never writes content: the server seeds documents. The
  * server also rewrites the awareness `user` field from the participant's record; the local
  * copy set here is only what this tab shows of itself.
+ *
+ * The Y.Doc belongs to one epoch of the document (tickets.ts): the session learns it from its
+ * first ticket and never connects once the server has moved on to another; it reports itself
+ * `stale` instead, and the page replaces it by a fresh session after handing its state over.
  */
 export interface CollabSession {
   docId: string
@@ -36,6 +40,10 @@ export interface CollabSession {
   amendments: Y.Map<unknown>
   provider: WebsocketProvider
   connection: ConnectionMonitor
+  /** The epoch the Y.Doc's content belongs to: null until the first ticket. */
+  readonly epoch: number | null
+  /** Set (and `onStale` called) once the Y.Doc turned out to hold content of an older epoch; the session no longer connects. */
+  readonly stale: StaleEpoch | null
   destroy(): void
 }
 
@@ -44,9 +52,13 @@ export interface SessionOptions {
   participant: Participant
   /** Called with the server's reason when it refuses a write (an auth message). */
   onPermissionDenied?: (reason: string) => void
+  /** Called once when the Y.Doc holds content of an epoch the document has left (it was re-based while this tab was away). */
+  onStale?: (stale: StaleEpoch) => void
   url?: string
   /** Injected for tests. */
-  fetchTicket?: () => Promise<string>
+  fetchTicket?: () => Promise<EpochTicket>
+  /** Injected for tests: the connector's timers. */
+  timers?: Pick<TicketConnectorOptions, 'setTimeout' | 'clearTimeout'>
 }
 
 /** The awareness `user` field as the server writes it; the local one mirrors it for this tab. */
@@ -56,14 +68,21 @@ export function awarenessUser(p: Participant): Record<string, unknown> {
 
 export function openSession(docId: string, options: SessionOptions): CollabSession {
   const ydoc = new Y.Doc()
-  const provider = new WebsocketProvider(options.url ?? collabUrl(), docId, ydoc, { connect: false, shouldReconnect, params: {} })
+  // No BroadcastChannel between this browser's tabs: a tab holding an older epoch's Y.Doc would
+  // sync it into a tab of the current epoch (and on to the server), duplicating the treaty.
+  const provider = new WebsocketProvider(options.url ?? collabUrl(), docId, ydoc, { connect: false, shouldReconnect, params: {}, disableBc: true })
   // y-websocket only logs a refusal (console.warn); the person should read it.
   provider.messageHandlers[MESSAGE_AUTH] = (_encoder: unknown, decoder: Parameters<typeof authProtocol.readAuthMessage>[0]) => {
     authProtocol.readAuthMessage(decoder, ydoc, (_doc, reason) => options.onPermissionDenied?.(reason))
   }
   provider.awareness.setLocalStateField('user', awarenessUser(options.participant))
   const connection = new ConnectionMonitor(provider, ydoc)
-  const connector = new TicketConnector(provider, options.fetchTicket ?? (() => getTicket(docId)))
+  const connector = new TicketConnector(provider, options.fetchTicket ?? (() => getTicket(docId)), {
+    ...options.timers,
+    // "Never received anything": no item from any client (the editor writes nothing before the first sync).
+    isEmpty: () => ydoc.store.clients.size === 0,
+    onStale: (stale) => options.onStale?.(stale),
+  })
   connector.start()
   return {
     docId,
@@ -74,6 +93,12 @@ export function openSession(docId: string, options: SessionOptions): CollabSessi
     amendments: ydoc.getMap(AMENDMENTS_MAP),
     provider,
     connection,
+    get epoch() {
+      return connector.epoch
+    },
+    get stale() {
+      return connector.stale
+    },
     destroy() {
       connector.destroy()
       connection.destroy()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { reconnectDelay, shouldReconnect, TicketConnector, type TicketedProvider } from './tickets'
+import { reconnectDelay, shouldReconnect, TicketConnector, type EpochTicket, type StaleEpoch, type TicketedProvider } from './tickets'
 
 /** A y-websocket provider as far as the connector sees it: params, shouldConnect, events, connect. */
 class FakeProvider implements TicketedProvider {
@@ -37,17 +37,22 @@ class FakeProvider implements TicketedProvider {
   }
 }
 
-/** Timers run by hand; tickets come from a queue of answers. */
-function setup(answers: (string | { status?: number; message: string })[]) {
+/** Timers run by hand; tickets come from a queue of answers (a bare string is a ticket of epoch 0); the Y.Doc is empty until `content` is set. */
+function setup(answers: (string | EpochTicket | { status?: number; message: string })[]) {
   const provider = new FakeProvider()
   const timers: { f: () => void; ms: number }[] = []
   let asked = 0
-  const fetchTicket = async () => {
+  const doc = { content: false }
+  const stale: StaleEpoch[] = []
+  const fetchTicket = async (): Promise<EpochTicket> => {
     const a = answers[asked++] ?? `t${asked}`
-    if (typeof a === 'string') return a
+    if (typeof a === 'string') return { ticket: a, epoch: 0 }
+    if ('ticket' in a) return a
     throw a
   }
   const connector = new TicketConnector(provider, fetchTicket, {
+    isEmpty: () => !doc.content,
+    onStale: (s) => stale.push(s),
     setTimeout: (f, ms) => {
       const t = { f, ms }
       timers.push(t)
@@ -65,7 +70,7 @@ function setup(answers: (string | { status?: number; message: string })[]) {
     for (let i = 0; i < 5; i++) await Promise.resolve()
     return due.map((t) => t.ms)
   }
-  return { provider, connector, tick, asked: () => asked }
+  return { provider, connector, tick, asked: () => asked, doc, stale }
 }
 
 describe('shouldReconnect', () => {
@@ -76,6 +81,8 @@ describe('shouldReconnect', () => {
     expect(shouldReconnect({ code: 4403 })).toBe(false)
     expect(shouldReconnect({ code: 4404 })).toBe(false)
     expect(shouldReconnect({ code: 4400 })).toBe(false)
+    // Another epoch: the connector decides (a new ticket, or stale), not y-websocket.
+    expect(shouldReconnect({ code: 4409 })).toBe(true)
   })
   it('backs off', () => {
     expect([0, 1, 2, 3, 10].map((n) => reconnectDelay(n))).toEqual([0, 200, 400, 800, 5000])
@@ -150,5 +157,77 @@ describe('TicketConnector', () => {
     expect(provider.connects).toEqual([])
     provider.serverCloses(1006)
     expect(await tick()).toEqual([])
+  })
+
+  it('connects with the ticket’s epoch, which an empty Y.Doc adopts', async () => {
+    const { provider, connector, tick } = setup([{ ticket: 't1', epoch: 3 }])
+    expect(connector.epoch).toBeNull()
+    connector.start()
+    await tick()
+    expect(connector.epoch).toBe(3)
+    expect(provider.params).toEqual({ ticket: 't1', epoch: '3' })
+    expect(provider.connects).toEqual(['t1'])
+  })
+
+  it('never connects a Y.Doc holding content of another epoch: it stops and reports it stale', async () => {
+    const { provider, connector, tick, doc, stale, asked } = setup([{ ticket: 't1', epoch: 0 }, { ticket: 't2', epoch: 1 }])
+    connector.start()
+    await tick()
+    doc.content = true
+    provider.emit('sync', [true])
+    // Offline; meanwhile the server re-based the document.
+    provider.serverCloses(1006)
+    await tick()
+    expect(provider.connects).toEqual(['t1'])
+    expect(provider.shouldConnect).toBe(false)
+    expect(stale).toEqual([{ epoch: 0, current: 1 }])
+    expect(connector.stale).toEqual({ epoch: 0, current: 1 })
+    expect(connector.epoch).toBe(0)
+    // Stopped for good: no more tickets, and a late close changes nothing.
+    provider.serverCloses(1006)
+    expect(await tick()).toEqual([])
+    expect(asked()).toBe(2)
+    expect(provider.closed).toEqual([])
+  })
+
+  it('keeps reconnecting a Y.Doc with content of the current epoch', async () => {
+    const { provider, connector, tick, doc, stale } = setup([{ ticket: 't1', epoch: 2 }, { ticket: 't2', epoch: 2 }])
+    connector.start()
+    await tick()
+    doc.content = true
+    provider.serverCloses(1006)
+    await tick()
+    expect(provider.connects).toEqual(['t1', 't2'])
+    expect(provider.params.epoch).toBe('2')
+    expect(stale).toEqual([])
+  })
+
+  it('4409 before anything arrived: a new ticket, and the empty Y.Doc adopts its epoch', async () => {
+    const { provider, connector, tick, stale } = setup([{ ticket: 't1', epoch: 0 }, { ticket: 't2', epoch: 1 }])
+    connector.start()
+    await tick()
+    provider.serverCloses(4409, 'the document was re-based: epoch 1')
+    expect(provider.shouldConnect).toBe(false)
+    expect(await tick()).toEqual([200])
+    expect(provider.connects).toEqual(['t1', 't2'])
+    expect(connector.epoch).toBe(1)
+    expect(provider.params.epoch).toBe('1')
+    expect(stale).toEqual([])
+    expect(provider.closed).toEqual([])
+  })
+
+  it('4409 with content in the Y.Doc: stale, no new ticket, and not closed', async () => {
+    const { provider, connector, tick, doc, stale, asked } = setup([{ ticket: 't1', epoch: 0 }])
+    connector.start()
+    await tick()
+    doc.content = true
+    provider.serverCloses(4409, 'the document was re-based: epoch 1')
+    expect(await tick()).toEqual([])
+    expect(asked()).toBe(1)
+    expect(stale).toEqual([{ epoch: 0, current: null }])
+    expect(provider.shouldConnect).toBe(false)
+    // Not `closed`: the badge shows the tab offline while the page merges its state.
+    expect(provider.closed).toEqual([])
+    expect(connector.epoch).toBe(0)
   })
 })

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import { fetchRevisionExport, type Revision } from '../api'
+import { fetchRevisionExport, mergeOffline, type Revision } from '../api'
 import type { Node as PMNode } from 'prosemirror-model'
 import { loadAccess, type AccessState, type DocumentAccess } from '../auth/access'
 import { canEditBrackets, canEditText, isFacilitator } from '../auth/roles'
+import { OfflineMerge, type MergeOutcome } from '../collab/offlineMerge'
 import { openSession, type CollabSession } from '../collab/session'
 import { openDraftingOf, useShared } from '../collab/shared'
 import { BRACKET_PANEL_KEY, matchesKey } from '../editor/actions'
@@ -10,6 +11,7 @@ import { bracketKeyOf } from '../editor/bracketKeys'
 import { adjacentGroup, currentGroup, selectGroupTr } from '../editor/bracketNav'
 import { BracketWorkflow } from '../editor/bracketWorkflow'
 import { EditorController } from '../editor/EditorController'
+import type { Translate } from '../i18n/catalogue'
 import { useI18n } from '../i18n/I18n'
 import { Notices } from '../notices'
 import { followLink } from '../route'
@@ -97,32 +99,95 @@ function NoAccess({ state, onRetry }: { state: Exclude<AccessState, { status: 'r
 
 export { errorText }
 
+/** Which of the log, amendments and revisions panels is open: kept by the page when the document is opened afresh. */
+interface PanelChoice {
+  audit: boolean
+  amendments: boolean
+  revisions: boolean
+}
+
+/**
+ * The open document's session. Normally one per page (the role and the language do not
+ * reconnect); but when the server re-based the document while this tab was away, the session's
+ * Y.Doc belongs to the old epoch and must never be synced again (collab/tickets.ts). Then its
+ * state goes to the server to be merged (collab/offlineMerge.ts; while the server is out of
+ * reach the tab stays as it is, offline, and retries), and a fresh session replaces it: a new
+ * Y.Doc and a new DocumentView. The scroll position resets; the panels stay as they were.
+ */
 function OpenDocument({ docId, access }: { docId: string; access: DocumentAccess }) {
   const { t } = useI18n()
   const tRef = useRef(t)
   tRef.current = t
   const notices = useMemo(() => new Notices(), [])
-  const [session, setSession] = useState<CollabSession | null>(null)
+  const [opened, setOpened] = useState<{ session: CollabSession; generation: number } | null>(null)
+  const panels = useRef<PanelChoice>({ audit: false, amendments: false, revisions: false })
+  // Replaced sessions, destroyed once the page no longer shows them.
+  const retired = useRef<CollabSession[]>([])
 
-  // One session per document page: the role and the language do not reconnect.
   useEffect(() => {
-    const s = openSession(docId, {
-      participant: access.participant,
-      onPermissionDenied: (reason) => notices.show('denied', tRef.current('notice.denied', { reason })),
-    })
-    setSession(s)
+    let live = true
+    let generation = 0
+    let current: CollabSession | null = null
+    let merge: OfflineMerge | null = null
+
+    const open = () => {
+      const s: CollabSession = openSession(docId, {
+        participant: access.participant,
+        onPermissionDenied: (reason) => notices.show('denied', tRef.current('notice.denied', { reason })),
+        onStale: (stale) => void rebase(s, stale.epoch),
+      })
+      current = s
+      setOpened({ session: s, generation: ++generation })
+    }
+
+    const rebase = async (stale: CollabSession, epoch: number) => {
+      let waiting: number | null = null
+      merge = new OfflineMerge({
+        doc: stale.ydoc,
+        epoch,
+        merge: (e, update) => mergeOffline(docId, e, update),
+        onRetry: () => {
+          waiting ??= notices.show('info', tRef.current('notice.rebaseWaiting'), { timeout: 0 })
+        },
+      })
+      const outcome = await merge.done
+      merge = null
+      if (waiting !== null) notices.dismiss(waiting)
+      if (!live || outcome.kind === 'cancelled') return
+      showRebaseNotice(notices, tRef.current, outcome)
+      retired.current.push(stale)
+      open()
+    }
+
+    open()
     return () => {
-      s.destroy()
-      setSession(null)
+      live = false
+      merge?.cancel()
+      current?.destroy()
+      for (const s of retired.current.splice(0)) s.destroy()
+      setOpened(null)
       notices.clear()
     }
   }, [docId])
 
-  if (!session) return null
-  return <DocumentView docId={docId} access={access} session={session} notices={notices} />
+  // The replaced session's view is gone once the new one is shown: its Y.Doc can go too.
+  useEffect(() => {
+    for (const s of retired.current.splice(0)) s.destroy()
+  }, [opened])
+
+  if (!opened) return null
+  return <DocumentView key={opened.generation} docId={docId} access={access} session={opened.session} notices={notices} panels={panels.current} />
 }
 
-function DocumentView({ docId, access, session, notices }: { docId: string; access: DocumentAccess; session: CollabSession; notices: Notices }) {
+/** What the person reads once a stale tab was handed over and the document opened afresh. */
+function showRebaseNotice(notices: Notices, t: Translate, outcome: Exclude<MergeOutcome, { kind: 'cancelled' }>): void {
+  if (outcome.kind === 'merged') notices.show('info', t('notice.rebaseMerged'), { timeout: 12_000 })
+  else if (outcome.kind === 'unchanged') notices.show('info', t('notice.rebaseReloaded'))
+  // Those changes are gone from this tab now: the notice stays until dismissed.
+  else notices.show(outcome.status === 403 ? 'denied' : 'error', t('notice.rebaseRefused', { reason: outcome.message }), { timeout: 0 })
+}
+
+function DocumentView({ docId, access, session, notices, panels }: { docId: string; access: DocumentAccess; session: CollabSession; notices: Notices; panels: PanelChoice }) {
   const { t } = useI18n()
   const controller = useMemo(() => new EditorController(), [])
   const workflow = useMemo(() => new BracketWorkflow({ docId, fragment: session.fragment, doc: () => controller.view?.state.doc ?? null }), [docId, session, controller])
@@ -135,9 +200,12 @@ function DocumentView({ docId, access, session, notices }: { docId: string; acce
   const [exporting, setExporting] = useState(false)
   const [participants, setParticipants] = useState(false)
   const [preview, setPreview] = useState(false)
-  const [auditOpen, setAuditOpen] = useState(false)
-  const [amendmentsOpen, setAmendmentsOpen] = useState(false)
-  const [revisionsOpen, setRevisionsOpen] = useState(false)
+  const [auditOpen, setAuditOpen] = useState(panels.audit)
+  const [amendmentsOpen, setAmendmentsOpen] = useState(panels.amendments)
+  const [revisionsOpen, setRevisionsOpen] = useState(panels.revisions)
+  useEffect(() => {
+    Object.assign(panels, { audit: auditOpen, amendments: amendmentsOpen, revisions: revisionsOpen })
+  }, [panels, auditOpen, amendmentsOpen, revisionsOpen])
   const [proposing, setProposing] = useState<ProposalBasis | null>(null)
   const [revisionShown, setRevisionShown] = useState<Revision | null>(null)
   const [revisionExport, setRevisionExport] = useState<ExportSource | null>(null)

@@ -275,6 +275,10 @@ export const en = {
   'notice.noBrackets': 'No open brackets.',
   'notice.noCurrentGroup': 'Put the cursor in a bracket first (Alt+↓ goes to the next one).',
   'notice.nothingToReopen': 'Nothing to reopen: no resolution made here yet.',
+  'notice.rebaseMerged': 'The document was compacted on the server while this tab was away; your offline changes were merged into it.',
+  'notice.rebaseReloaded': 'The document was reloaded: it was compacted on the server while this tab was away.',
+  'notice.rebaseRefused': 'The document was compacted on the server while this tab was away, and your offline changes could not be saved: {reason}',
+  'notice.rebaseWaiting': 'The document was compacted on the server while this tab was away; your offline changes will be merged as soon as the server can be reached.',
   'notice.dismiss': 'Dismiss',
 
   'help.bracketKeys': 'Brackets',

@@ -273,6 +273,10 @@ export const zh: Messages = {
   'notice.noBrackets': '没有未决方括号。',
   'notice.noCurrentGroup': '请先将光标置于方括号内（Alt+↓ 跳到下一个）。',
   'notice.nothingToReopen': '没有可重新开放的：此处尚未解决任何方括号。',
+  'notice.rebaseMerged': '本标签页离线期间，服务器已压缩此文档；您的离线修改已合并到文档中。',
+  'notice.rebaseReloaded': '本标签页离线期间，服务器已压缩此文档，文档已重新载入。',
+  'notice.rebaseRefused': '本标签页离线期间，服务器已压缩此文档，您的离线修改无法保存：{reason}',
+  'notice.rebaseWaiting': '本标签页离线期间，服务器已压缩此文档；一旦能连接服务器，您的离线修改将合并到文档中。',
   'notice.dismiss': '关闭',
 
   'help.bracketKeys': '方括号',
