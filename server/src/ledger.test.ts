@@ -1,12 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { prosemirrorToYXmlFragment } from 'y-prosemirror'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { GENESIS, verifyStorage, type VerifyReport } from './ledger'
+import * as Y from 'yjs'
+import { formatReport, GENESIS, Ledger, ledgerHistory, verifyStorage, type VerifyReport } from './ledger'
 import type { AccordServer } from './server'
 import { DATABASE_FILE, SqliteStorage } from './SqliteStorage'
 import { appendArticle, connectClient, firstText, invite, paragraphTexts, removeDir, smallTreaty, startTestServer, tempDir, waitFor, type TestClient } from './testing'
-import { seedState } from './treatyDoc'
+import { newServerYDoc, readTreaty, seedState, TREATY_FRAGMENT } from './treatyDoc'
 
 /*
  * The tamper-evident ledger, end to end: a real server, clients editing through websockets, a
@@ -256,6 +258,163 @@ describe('the ledger', () => {
       expect(report.problems).toEqual([])
       expect(report.entries).toBe(2)
       expect(report.notes).toEqual([expect.stringMatching(/^the document is older than the ledger: its history before .* is not covered$/)])
+    } finally {
+      storage.database.close()
+    }
+  })
+})
+
+describe('re-bases', () => {
+  type Entry = { id: string; action: string }
+
+  /**
+   * What a re-base writes (until rebase.ts exists): a fresh doc with the same treaty, written
+   * element by element, and the server's roots copied as plain values; `tamper` alters it.
+   */
+  function rebasedState(doc: Y.Doc, tamper: (fresh: Y.Doc) => void = () => {}): Uint8Array {
+    const fresh = newServerYDoc()
+    try {
+      fresh.transact(() => {
+        prosemirrorToYXmlFragment(readTreaty(doc), fresh.getXmlFragment(TREATY_FRAGMENT))
+        for (const [key, value] of Object.entries(doc.getMap('settings').toJSON())) fresh.getMap('settings').set(key, value)
+        fresh.getArray('audit').push(doc.getArray('audit').toJSON())
+        for (const [key, value] of Object.entries(doc.getMap('amendments').toJSON())) fresh.getMap('amendments').set(key, value)
+        tamper(fresh)
+      }, 'rebase')
+      return Y.encodeStateAsUpdate(fresh)
+    } finally {
+      fresh.destroy()
+    }
+  }
+
+  /** The rows SqliteStorage.rebase writes, in one transaction: the ledger's entry, the new checkpoint, the log dropped. */
+  function rebaseStored(storage: SqliteStorage, id: string, state: Uint8Array, actor = 'server'): void {
+    const db = storage.database
+    db.transaction(() => {
+      new Ledger(db).record([{ doc: id, actor, kind: 'rebase', content: state }], Date.now())
+      const last = (db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE doc = ?').get(id) as { seq: number | null }).seq ?? 0
+      db.prepare('UPDATE checkpoints SET upto = ?, state = ? WHERE doc = ?').run(last, state, id)
+      db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?').run(id, last)
+    })()
+  }
+
+  /**
+   * A document edited in three epochs: the server's roots written as a facilitator's actions
+   * would, each epoch's changes stored as the write queue stores them, each re-base made by
+   * `rebase` from the room's doc. Returns the storage (in memory) and the text of each epoch.
+   */
+  async function threeEpochs(rebase: (doc: Y.Doc, k: number) => Uint8Array = (doc) => rebasedState(doc)): Promise<{ storage: SqliteStorage; titles: string[] }> {
+    const storage = new SqliteStorage(':memory:')
+    await storage.create('d_re', 'Re', seedState(smallTreaty()), 'p_secretariat')
+    const titles: string[] = []
+    for (let k = 0; k < 3; k++) {
+      const doc = newServerYDoc()
+      Y.applyUpdate(doc, Y.mergeUpdates((await storage.load('d_re'))!.updates))
+      const updates: Uint8Array[] = []
+      doc.on('update', (u: Uint8Array) => updates.push(u))
+      // Typed and deleted again in each epoch: a tombstone the re-base leaves behind.
+      firstText(doc, 'title').insert(0, `E${k} `)
+      firstText(doc, 'paragraph').insert(0, 'XYZ')
+      firstText(doc, 'paragraph').delete(0, 3)
+      doc.transact(() => {
+        doc.getMap('settings').set('openDrafting', k % 2 === 0)
+        doc.getArray<Entry>('audit').push([{ id: `a_${k}`, action: 'settings' }])
+        doc.getMap('amendments').set(`m_${k}`, { id: `m_${k}`, status: 'open' })
+      }, 'server:facilitator:p_chair')
+      await storage.append(updates.map((update) => ({ docId: 'd_re', update, actor: 'p_delegate' })))
+      titles.push(firstText(doc, 'title').toString())
+      if (k < 2) rebaseStored(storage, 'd_re', rebase(doc, k), k ? 'server:facilitator:p_chair' : 'server')
+      doc.destroy()
+    }
+    return { storage, titles }
+  }
+
+  test('verify replays each epoch from its rebase entry; ledgerHistory gives each epoch', async () => {
+    const { storage, titles } = await threeEpochs()
+    try {
+      const report = await verifyStorage(storage, 'd_re')
+      expect(report.problems).toEqual([])
+      // The seed, four updates per epoch (the title, the text typed, deleted, the server's roots) and two re-bases.
+      expect(report).toMatchObject({ ok: true, entries: 15, rebases: 2 })
+      expect(formatReport(report)).toMatch(/^d_re: chain of 15 entries intact across 2 re-bases; 0 of 0 revisions rebuilt exactly; the stored document equals the replay\n/)
+      const kinds = storage.database.prepare("SELECT n, kind, actor FROM ledger WHERE doc = 'd_re' AND kind != 'update' ORDER BY n").all()
+      expect(kinds).toEqual([
+        { n: 0, kind: 'seed', actor: 'p_secretariat' },
+        { n: 5, kind: 'rebase', actor: 'server' },
+        { n: 10, kind: 'rebase', actor: 'server:facilitator:p_chair' },
+      ])
+      expect(titles).toEqual(['E0 Test Protocol', 'E1 E0 Test Protocol', 'E2 E1 E0 Test Protocol'])
+      for (const [k, title] of titles.entries()) {
+        const history = ledgerHistory(storage.database, 'd_re', k)
+        try {
+          expect(firstText(history, 'title').toString()).toBe(title)
+          expect(history.getArray<Entry>('audit').toArray().map((e) => e.id)).toEqual(['a_0', 'a_1', 'a_2'].slice(0, k + 1))
+        } finally {
+          history.destroy()
+        }
+      }
+      const last = ledgerHistory(storage.database, 'd_re')
+      expect(firstText(last, 'title').toString()).toBe(titles[2])
+      last.destroy()
+      expect(() => ledgerHistory(storage.database, 'd_re', 3)).toThrow('the ledger of document "d_re" has no epoch 3: it records 2 re-bases (epochs 0 to 2)')
+    } finally {
+      storage.database.close()
+    }
+  })
+
+  test("a rebase entry whose content reads as another treaty is found, with where it differs", async () => {
+    // The second re-base slips a word into Article 1.
+    const { storage } = await threeEpochs((doc, k) => rebasedState(doc, (fresh) => k === 1 && firstText(fresh, 'paragraph').insert(0, 'Not ')))
+    try {
+      const report = await verifyStorage(storage, 'd_re')
+      // Only that: the last epoch is replayed from what the entry holds, and the stored document is that replay.
+      expect(report.problems).toEqual([
+        expect.stringMatching(/^the re-based state at entry 10 \(rebase by server:facilitator:p_chair at 20[\d-]+T[\d:.]+Z\) differs from the replayed history at Article 1, paragraph 1$/),
+      ])
+    } finally {
+      storage.database.close()
+    }
+  })
+
+  test("a rebase entry that loses or alters the server's roots is found", async () => {
+    const { storage } = await threeEpochs((doc, k) =>
+      rebasedState(doc, (fresh) => {
+        if (k === 0) {
+          fresh.getMap('settings').set('openDrafting', false)
+          fresh.getMap('amendments').delete('m_0')
+          fresh.getMap('amendments').set('m_9', { id: 'm_9', status: 'open' })
+        } else {
+          fresh.getArray<Entry>('audit').delete(0, 1)
+          fresh.getArray<Entry>('audit').insert(0, [{ id: 'a_0', action: 'resolve' }])
+        }
+      }),
+    )
+    try {
+      const report = await verifyStorage(storage, 'd_re')
+      expect(report.problems).toEqual([
+        expect.stringMatching(/^the re-based state at entry 5 \(rebase by server .*\) has other settings than the replayed history: \{"openDrafting":false\} instead of \{"openDrafting":true\}$/),
+        expect.stringMatching(/^the re-based state at entry 5 \(.*\) has other amendments than the replayed history: it lacks m_0 and adds m_9$/),
+        expect.stringMatching(/^the re-based state at entry 10 \(.*\) differs from the replayed history at audit entry 1: a_0 \(resolve\) instead of a_0 \(settings\)$/),
+      ])
+    } finally {
+      storage.database.close()
+    }
+  })
+
+  test('a rebase entry cannot start a chain, and its content must be a Yjs update', async () => {
+    const storage = new SqliteStorage(':memory:')
+    try {
+      // A document the store does not hold, so that the ledger writes no baseline before the first entry.
+      const ledger = new Ledger(storage.database)
+      ledger.record([{ doc: 'd_bad', actor: 'server', kind: 'rebase', content: seedState(smallTreaty()) }], 1)
+      ledger.record([{ doc: 'd_bad', actor: 'server', kind: 'rebase', content: new Uint8Array([1, 2, 3]) }], 2)
+      const report = await verifyStorage(storage, 'd_bad')
+      expect(report.problems).toEqual([
+        'there is no document "d_bad" in the store',
+        expect.stringMatching(/^entry 0 \(rebase by server at .*\): a rebase cannot start a chain/),
+        expect.stringMatching(/^entry 0 \(rebase by server at .*\): the chain does not start with the document's seed$/),
+        expect.stringMatching(/^entry 1 \(rebase by server at .*\): its content is not a Yjs update/),
+      ])
     } finally {
       storage.database.close()
     }

@@ -1,10 +1,13 @@
-import { treatySchema } from '@accord/schema'
+import path from 'node:path'
+import { toTreatyFile, treatySchema } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Transaction } from 'prosemirror-state'
+import { prosemirrorToYXmlFragment } from 'y-prosemirror'
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
 import * as Y from 'yjs'
 import { appendAudit, readAudit, type Actor } from './audit'
 import { listBrackets, resolve } from './brackets'
+import { Ledger, sha256, verifyStorage } from './ledger'
 import type { Room } from './Room'
 import {
   compareRevisions,
@@ -17,9 +20,10 @@ import {
   snapshotDoc,
   type RevisionRoom,
 } from './revisions'
-import { SqliteStorage } from './SqliteStorage'
+import { DATABASE_FILE, SqliteStorage } from './SqliteStorage'
+import { removeDir, tempDir } from './testing'
 import { editOn, peerOf, sampleDoc } from './testRooms'
-import { newServerYDoc, readTreaty, seedState } from './treatyDoc'
+import { newServerYDoc, readTreaty, seedState, TREATY_FRAGMENT } from './treatyDoc'
 
 const chair: Actor = { participant: 'p_chair', name: 'Chair', role: 'facilitator', state: null }
 
@@ -28,14 +32,14 @@ interface TestRoom extends RevisionRoom {
   updates: Uint8Array[]
 }
 
-/** A room over the stored document, as Room loads it (checkpoint, then log). */
-async function openRoom(storage: SqliteStorage, id: string): Promise<TestRoom> {
+/** A room over the stored document, as Room loads it (checkpoint, then log), in `epoch`. */
+async function openRoom(storage: SqliteStorage, id: string, epoch = 0): Promise<TestRoom> {
   const stored = (await storage.load(id))!
   const ydoc = newServerYDoc()
   ydoc.transact(() => stored.updates.forEach((u) => Y.applyUpdate(ydoc, u)), 'load')
   const updates: Uint8Array[] = []
   ydoc.on('update', (u: Uint8Array) => updates.push(u))
-  return { id, doc: ydoc, updates, transact: (actor, change) => ydoc.transact(() => change(ydoc), `server:${actor}`) }
+  return { id, epoch, doc: ydoc, updates, transact: (actor, change) => ydoc.transact(() => change(ydoc), `server:${actor}`) }
 }
 
 /** A store with the sample treaty as `docId`, its revision store, and a room over it. */
@@ -336,5 +340,199 @@ describe('the initial text', () => {
     expect(saveRevision(store, room, chair, {}).revision).toMatchObject({ number: 1, name: 'Rev.1' })
     room.doc.destroy()
     storage.database.close()
+  })
+})
+
+/**
+ * What a re-base writes (until rebase.ts exists): a fresh doc with the same treaty, written
+ * element by element, and the server's roots (settings, audit log, amendments) copied as plain
+ * values. The audit log's anchors still name the old ids, which only a reopening would read.
+ */
+function rebasedState(doc: Y.Doc): Uint8Array {
+  const fresh = newServerYDoc()
+  try {
+    fresh.transact(() => {
+      prosemirrorToYXmlFragment(readTreaty(doc), fresh.getXmlFragment(TREATY_FRAGMENT))
+      for (const [key, value] of Object.entries(doc.getMap('settings').toJSON())) fresh.getMap('settings').set(key, value)
+      fresh.getArray('audit').push(doc.getArray('audit').toJSON())
+      for (const [key, value] of Object.entries(doc.getMap('amendments').toJSON())) fresh.getMap('amendments').set(key, value)
+    }, 'rebase')
+    return Y.encodeStateAsUpdate(fresh)
+  } finally {
+    fresh.destroy()
+  }
+}
+
+/** The rows SqliteStorage.rebase writes, in one transaction: the ledger's entry, the new checkpoint, the log dropped. */
+function rebaseStored(storage: SqliteStorage, id: string, state: Uint8Array): void {
+  const db = storage.database
+  db.transaction(() => {
+    new Ledger(db).record([{ doc: id, actor: 'server', kind: 'rebase', content: state }], Date.now())
+    const last = (db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE doc = ?').get(id) as { seq: number | null }).seq ?? 0
+    db.prepare('UPDATE checkpoints SET upto = ?, state = ? WHERE doc = ?').run(last, state, id)
+    db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?').run(id, last)
+  })()
+}
+
+const columnsOf = (storage: SqliteStorage) => (storage.database.prepare('PRAGMA table_info(revisions)').all() as { name: string }[]).map((c) => c.name)
+
+describe('revisions across re-bases', () => {
+  const docId = 'd_epochs'
+  let dir: string
+  let storage: SqliteStorage
+  let store: RevisionStore
+  let room: TestRoom
+
+  beforeEach(async () => {
+    dir = tempDir('accord-revisions-')
+    storage = new SqliteStorage(path.join(dir, DATABASE_FILE))
+    store = new RevisionStore(storage.database)
+    await storage.create(docId, 'sample', seedState(sampleDoc()))
+    room = await openRoom(storage, docId)
+  })
+  afterEach(async () => {
+    room.doc.destroy()
+    await storage.close()
+    removeDir(dir)
+  })
+
+  /** Stores what the room did so far, as its write queue would. */
+  const flush = () => storage.append(room.updates.splice(0).map((update) => ({ docId, update, actor: 'p_delegate' })))
+
+  /** Re-bases the idle room (everything stored) and opens it again in the next epoch. */
+  const rebase = async () => {
+    await flush()
+    rebaseStored(storage, docId, rebasedState(room.doc))
+    const epoch = (room.epoch ?? 0) + 1
+    room.doc.destroy()
+    room = await openRoom(storage, docId, epoch)
+  }
+
+  it('keeps the epoch each revision was saved in and rebuilds it over that epoch’s history; verify agrees', async () => {
+    editOn(room.doc, replaceText('无限期有效', '有效期为二十五年'))
+    // Saved while its update is still queued: the ledger's revision entry comes before it.
+    const r1 = saveRevision(store, room, chair, {}).revision
+    const atR1 = readTreaty(room.doc)
+    resolveLinkedSet(room)
+    room.transact('facilitator:p_chair', (doc) => doc.getMap('settings').set('openDrafting', true))
+    const end0 = readTreaty(room.doc)
+    await rebase()
+    same(readTreaty(room.doc), end0)
+    editOn(room.doc, replaceText('有效期为二十五年', '有效期为三十年'))
+    const r2 = saveRevision(store, room, chair, {}).revision
+    const atR2 = readTreaty(room.doc)
+    editOn(room.doc, replaceText('在使用或威胁使用核武器的情况下', '在使用核武器的情况下'))
+    await flush()
+    const end1 = readTreaty(room.doc)
+    await rebase()
+    editOn(room.doc, replaceText('有效期为三十年', '有效期为五十年'))
+    await flush()
+
+    expect(storage.database.prepare('SELECT name, epoch FROM revisions WHERE doc = ? ORDER BY number').all(docId)).toEqual([
+      { name: 'Initial text', epoch: 0 },
+      { name: 'Rev.1', epoch: 0 },
+      { name: 'Rev.2', epoch: 1 },
+    ])
+    const records = (storage.database.prepare("SELECT content FROM ledger WHERE doc = ? AND kind = 'revision' ORDER BY n").all(docId) as { content: Buffer }[]).map((r) => JSON.parse(r.content.toString('utf8')))
+    expect(records.map((r) => [r.name, r.epoch])).toEqual([
+      ['Rev.1', 0],
+      ['Rev.2', 1],
+    ])
+
+    const report = await verifyStorage(storage, docId)
+    expect(report.problems).toEqual([])
+    expect(report).toMatchObject({ ok: true, rebases: 2, revisions: 3, revisionsRebuilt: 3 })
+
+    same(revisionDoc(store, docId, r1.id), atR1)
+    same(revisionDoc(store, docId, r2.id), atR2)
+    for (const ref of ['initial', r1.id, r2.id]) same(snapshotDoc(store, room, ref), revisionDoc(store, docId, ref))
+
+    // Each epoch's history ends with the text the re-base started the next one from.
+    for (const [epoch, text] of [end0, end1, readTreaty(room.doc)].entries()) {
+      const history = store.history(docId, epoch)
+      try {
+        same(readTreaty(history), text)
+      } finally {
+        history.destroy()
+      }
+    }
+    const last = store.history(docId)
+    same(readTreaty(last), readTreaty(room.doc))
+    last.destroy()
+
+    // Comparisons and restores read the stored text, and the audit log kept its entries in order.
+    const between = compareRevisions(store, room, r1.id, r2.id).comparison.summary
+    expect(between).toMatchObject({ bracketsResolved: 19, paragraphsChanged: expect.any(Number) })
+    restoreRevision(store, room, chair, r1.id)
+    same(readTreaty(room.doc), atR1)
+    await flush()
+    expect((await verifyStorage(storage, docId)).problems).toEqual([])
+  })
+
+  it('finds a revision whose stored epoch was altered', async () => {
+    const r1 = saveRevision(store, room, chair, {}).revision
+    await rebase()
+    editOn(room.doc, replaceText('无限期有效', '有效期为二十五年'))
+    const r2 = saveRevision(store, room, chair, {}).revision
+    await flush()
+    expect((await verifyStorage(storage, docId)).problems).toEqual([])
+
+    storage.database.prepare('UPDATE revisions SET epoch = 0 WHERE id = ?').run(r2.id)
+    storage.database.prepare('UPDATE revisions SET epoch = 1 WHERE id = ?').run(r1.id)
+    const report = await verifyStorage(storage, docId)
+    expect(report.problems).toEqual([
+      expect.stringMatching(/^revision Rev\.1: its stored epoch 1 is wrong \(the ledger's entry \d+ \(revision “Rev\.1” by p_chair at .*\) follows 0 re-bases\)$/),
+      expect.stringMatching(/^revision Rev\.2: its stored epoch 0 is wrong \(the ledger's entry \d+ \(revision “Rev\.2” by p_chair at .*\) follows 1 re-base\)$/),
+    ])
+    expect(report).toMatchObject({ ok: false, revisions: 3, revisionsRebuilt: 1 })
+  })
+})
+
+describe('a revisions table from before re-basing', () => {
+  it('gets the epoch column, its revisions in epoch 0, recorded without an epoch in the ledger', async () => {
+    const dir = tempDir('accord-revisions-old-')
+    const storage = new SqliteStorage(path.join(dir, DATABASE_FILE))
+    try {
+      await storage.create('d_old', 'old', seedState(sampleDoc()))
+      // The table as the server wrote it then, and a revision saved then, with its ledger entry.
+      storage.database.exec(`
+        CREATE TABLE revisions (
+          id TEXT PRIMARY KEY, doc TEXT NOT NULL REFERENCES documents(id), number INTEGER NOT NULL, name TEXT NOT NULL,
+          created INTEGER NOT NULL, author TEXT, author_name TEXT, snapshot BLOB NOT NULL, treaty TEXT NOT NULL,
+          audit_length INTEGER NOT NULL, UNIQUE (doc, number), UNIQUE (doc, name)
+        );
+      `)
+      const room = await openRoom(storage, 'd_old')
+      editOn(room.doc, replaceText('无限期有效', '有效期为二十五年'))
+      const old = { id: 'r_old', number: 1, name: 'Rev.1', snapshot: Y.encodeSnapshot(Y.snapshot(room.doc)), treaty: JSON.stringify(toTreatyFile(readTreaty(room.doc))) }
+      const created = Date.now()
+      storage.database.transaction(() => {
+        storage.database
+          .prepare("INSERT INTO revisions (id, doc, number, name, created, author, author_name, snapshot, treaty, audit_length) VALUES (?, 'd_old', ?, ?, ?, 'p_chair', 'Chair', ?, ?, 0)")
+          .run(old.id, old.number, old.name, created, old.snapshot, old.treaty)
+        const record = { id: old.id, number: old.number, name: old.name, treaty: sha256(old.treaty), snapshot: Buffer.from(old.snapshot).toString('base64') }
+        new Ledger(storage.database).record([{ doc: 'd_old', actor: 'p_chair', kind: 'revision', name: old.name, content: Buffer.from(JSON.stringify(record)) }], created)
+      })()
+      await storage.append(room.updates.map((update) => ({ docId: 'd_old', update })))
+      expect(columnsOf(storage)).not.toContain('epoch')
+      // `accord verify` opens no RevisionStore: it reads such a file as it is.
+      expect((await verifyStorage(storage, 'd_old')).problems).toEqual([])
+
+      const store = new RevisionStore(storage.database)
+      expect(columnsOf(storage)).toContain('epoch')
+      new RevisionStore(storage.database)
+      expect(storage.database.prepare("SELECT number, epoch FROM revisions WHERE doc = 'd_old' ORDER BY number").all()).toEqual([
+        { number: 1, epoch: 0 },
+      ])
+      same(snapshotDoc(store, room, old.id), revisionDoc(store, 'd_old', old.id))
+      // Revision 0 joins it, and a revision saved now goes on in epoch 0.
+      expect(saveRevision(store, room, chair, {}).revision).toMatchObject({ number: 2, name: 'Rev.2' })
+      await storage.append(room.updates.splice(0).map((update) => ({ docId: 'd_old', update })))
+      expect(await verifyStorage(storage, 'd_old')).toMatchObject({ ok: true, revisions: 3, revisionsRebuilt: 3 })
+      room.doc.destroy()
+    } finally {
+      await storage.close()
+      removeDir(dir)
+    }
   })
 })
