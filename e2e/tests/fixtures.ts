@@ -17,20 +17,26 @@ export type { AccordTestHooks } from '../../apps/editor/src/editor/testHooks'
 /**
  * Cuts and restores one delegate's connection to the collaboration server. (Chromium's
  * offline emulation leaves open websockets alone, so the tests route the socket instead.)
- * While offline, every reconnection attempt is closed at once, as a dead network would.
+ * While offline, every reconnection attempt is closed at once, as a dead network would; with
+ * `{api: true}` the API's requests fail too (tickets, merges), as they would on a dead network.
  */
 export class Network {
   private online = true
-  private readonly open = new Set<WebSocketRoute>()
+  private apiOffline = false
+  private apiRouted = false
+  private context: BrowserContext | null = null
+  /** Open sockets: the page's side, with its connection to the server. */
+  private readonly open = new Map<WebSocketRoute, WebSocketRoute>()
 
   async install(context: BrowserContext): Promise<void> {
+    this.context = context
     await context.routeWebSocket(/\/collab\//, (ws) => {
       if (!this.online) {
         void ws.close({ code: 4000, reason: 'offline (test)' }).catch(() => {})
         return
       }
       const server = ws.connectToServer()
-      this.open.add(ws)
+      this.open.set(ws, server)
       ws.onClose(() => {
         this.open.delete(ws)
         void server.close().catch(() => {})
@@ -43,14 +49,22 @@ export class Network {
     })
   }
 
-  async goOffline(): Promise<void> {
+  async goOffline(options: { api?: boolean } = {}): Promise<void> {
     this.online = false
-    await Promise.all([...this.open].map((ws) => ws.close({ code: 4000, reason: 'offline (test)' }).catch(() => {})))
+    this.apiOffline = options.api ?? false
+    // Routed only from the first time it is needed: the other tests' requests go untouched.
+    if (this.apiOffline && !this.apiRouted && this.context) {
+      this.apiRouted = true
+      await this.context.route(/\/api\//, (route) => (this.apiOffline ? route.abort('internetdisconnected') : route.fallback()))
+    }
+    // Both sides: the server must see the connection go (a room with no connections is idle).
+    await Promise.all([...this.open].flatMap(([ws, server]) => [ws.close({ code: 4000, reason: 'offline (test)' }).catch(() => {}), server.close().catch(() => {})]))
     this.open.clear()
   }
 
   goOnline(): void {
     this.online = true
+    this.apiOffline = false
   }
 }
 
