@@ -8,20 +8,24 @@ import { absolutePositionToRelativePosition, initProseMirrorDoc } from 'y-prosem
 import * as Y from 'yjs'
 import { actorLabel, appendAuditIn, decodeAnchor, encodeAnchor, readAudit, type Actor, type AuditGroup, type GroupAnchor, type RoomLike } from './audit'
 import { TREATY_FRAGMENT } from './treatyDoc'
+import { mirroredTreaty } from './treatyMirror'
 import type { BracketGroupReport, BracketsReport, LinkedSetReport, NearDuplicateReport } from '@accord/api'
 
 /*
  * The facilitator's bracket workflow on the server: list the open groups, linked sets and
  * near-duplicates; resolve a group or a linked set, reopen a resolution, mark a group ad
  * referendum, normalise a near-duplicate. Each action reads the treaty from the room's Y.Doc
- * with y-prosemirror, runs a ProseMirror command on it, writes the result back as
+ * as y-prosemirror does (from the room's mirror, `treatyMirror.ts`, which reads again only what
+ * changed since), runs a ProseMirror command on it, writes the result back as
  * y-prosemirror's `updateYFragment` does (the editor's ySyncPlugin; here only on the blocks that
  * changed, see `write`) and appends its audit entry, all in ONE `room.transact`: one Yjs
  * transaction, so one update, stored and broadcast atomically.
  *
- * Cost (a linked set of 500 in a treaty of 2,000 groups): reading the treaty from Y and listing
- * its groups are linear in the treaty; building the change, writing it and the anchors are
- * linear in the groups resolved and their paragraphs; onResolveTimings reports each part.
+ * Cost (a linked set of 500 in a treaty of 2,000 groups): reading the treaty from Y is linear in
+ * what changed since the last read, listing its groups linear in the treaty (once per version of
+ * the treaty: a listing and the resolution after it share it); building the change, writing it
+ * and the anchors are linear in the groups resolved and their paragraphs; onResolveTimings
+ * reports each part.
  *
  * Who may call these (roles, open drafting) is decided by the HTTP layer before.
  */
@@ -132,34 +136,53 @@ function readCopy(doc: Y.Doc): { doc: PMNode; mapping: Working['meta']['mapping'
   return { doc: read.doc, mapping: read.meta.mapping, copy }
 }
 
+/**
+ * The analysis of each treaty the room's mirror gave (see treatyMirror): the mirror gives the
+ * same document object while the treaty does not change, so a listing and the resolution that
+ * follows it, or two resolutions with no edit between, analyse it once. Only mirrored documents
+ * are kept: their groups' elements are the room's own.
+ */
+const analyses = new WeakMap<PMNode, Analysis>()
+
+function analyseMirrored(doc: PMNode, mapping: Working['meta']['mapping']): Analysis {
+  let analysis = analyses.get(doc)
+  if (!analysis) analyses.set(doc, (analysis = analyse(doc, mapping)))
+  return analysis
+}
+
 /** The open bracket groups, linked sets (a choice made at least twice) and near-duplicates, in document order. */
 export function listBrackets(room: RoomLike): BracketsReport {
+  const mirrored = mirroredTreaty(room.doc)
+  if (mirrored) return report(analyseMirrored(mirrored.doc, mirrored.meta.mapping))
   const { doc, mapping, copy } = readCopy(room.doc)
   try {
-    const analysis = analyse(doc, mapping)
-    const groups = analysis.groups.map((g): BracketGroupReport => {
-      const loc = g.occurrence.location
-      const inArticle = loc.article !== undefined
-      return {
-        id: g.id,
-        alternatives: g.alternatives,
-        article: inArticle ? loc.article! : null,
-        paragraph: inArticle ? (loc.paragraph ?? null) : null,
-        location: loc.text,
-        adRef: g.node.attrs.adRef === true,
-        set: setOf(analysis, g)?.id ?? null,
-      }
-    })
-    const sets = [...analysis.sets.values()]
-      .filter((s) => s.members.length >= 2)
-      .map((s): LinkedSetReport => ({ id: s.id, alternatives: s.alternatives, count: s.members.length, groups: s.members.map((m) => m.id) }))
-    const nearDuplicates = analysis.near.flatMap((nd) =>
-      nd.members.map((m): NearDuplicateReport => ({ group: analysis.byCoreId.get(m)!.id, set: linkedSetId(nd.likely), reason: nd.reason, suggestion: suggestionOf(nd) })),
-    )
-    return { groups, sets, nearDuplicates }
+    return report(analyse(doc, mapping))
   } finally {
     copy.destroy()
   }
+}
+
+function report(analysis: Analysis): BracketsReport {
+  const groups = analysis.groups.map((g): BracketGroupReport => {
+    const loc = g.occurrence.location
+    const inArticle = loc.article !== undefined
+    return {
+      id: g.id,
+      alternatives: g.alternatives,
+      article: inArticle ? loc.article! : null,
+      paragraph: inArticle ? (loc.paragraph ?? null) : null,
+      location: loc.text,
+      adRef: g.node.attrs.adRef === true,
+      set: setOf(analysis, g)?.id ?? null,
+    }
+  })
+  const sets = [...analysis.sets.values()]
+    .filter((s) => s.members.length >= 2)
+    .map((s): LinkedSetReport => ({ id: s.id, alternatives: s.alternatives, count: s.members.length, groups: s.members.map((m) => m.id) }))
+  const nearDuplicates = analysis.near.flatMap((nd) =>
+    nd.members.map((m): NearDuplicateReport => ({ group: analysis.byCoreId.get(m)!.id, set: linkedSetId(nd.likely), reason: nd.reason, suggestion: suggestionOf(nd) })),
+  )
+  return { groups, sets, nearDuplicates }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,9 +206,11 @@ function inTransaction<T>(room: RoomLike, actor: Actor, action: (w: Working) => 
   let result: T | undefined
   room.transact(actorLabel(actor), (ydoc) => {
     const fragment = ydoc.getXmlFragment(TREATY_FRAGMENT)
-    const { doc, meta } = initProseMirrorDoc(fragment, treatySchema)
+    const mirrored = mirroredTreaty(ydoc)
+    // Without the mirror, y-prosemirror's own read, which may repair the fragment (in this transaction).
+    const { doc, meta } = mirrored ?? initProseMirrorDoc(fragment, treatySchema)
     clock?.lap('read')
-    const analysis = analyse(doc, meta.mapping)
+    const analysis = mirrored ? analyseMirrored(doc, meta.mapping) : analyse(doc, meta.mapping)
     clock?.lap('analyse')
     result = action({ ydoc, fragment, doc, meta, analysis })
   })
@@ -195,7 +220,7 @@ function inTransaction<T>(room: RoomLike, actor: Actor, action: (w: Working) => 
 
 /** Milliseconds spent in each part of a resolution, for the benchmark (see onResolveTimings). */
 export interface ResolveTimings {
-  /** Reading the treaty from Y as a ProseMirror document. */
+  /** Reading the treaty from Y as a ProseMirror document (the mirror's changed parts). */
   read: number
   /** Listing the open groups and linked sets, with their ids. */
   analyse: number
