@@ -48,6 +48,15 @@ class GatedStorage implements Storage {
     this.compactions++
     return this.inner.compact(id, state)
   }
+  rebase(id: string, make: (state: Uint8Array) => Uint8Array | null, actor?: string) {
+    return this.inner.rebase(id, make, actor)
+  }
+  rebasesAfter(id: string, epoch: number) {
+    return this.inner.rebasesAfter(id, epoch)
+  }
+  updateRebase(id: string, epoch: number, states: { previous: Uint8Array; state: Uint8Array }) {
+    return this.inner.updateRebase(id, epoch, states)
+  }
   setTitle(id: string, title: string) {
     return this.inner.setTitle(id, title)
   }
@@ -110,7 +119,7 @@ async function setup(config: Partial<{ compactAfterUpdates: number; roomIdleMs: 
     encoding: treatyEncoding(treatySchema),
     logger: silentLogger,
     titleOf: () => 'title',
-    config: { maxDocumentBytes: 1 << 20, compactAfterUpdates: 1000, compactAfterBytes: 1 << 20, inspectDelayMs: 10, roomIdleMs: 60_000, ...config },
+    config: { maxDocumentBytes: 1 << 20, compactAfterUpdates: 1000, compactAfterBytes: 1 << 20, inspectDelayMs: 10, roomIdleMs: 60_000, rebaseAfterStructs: 0, ...config },
   })
   await storage.create(ID, 'Test', seedState(smallTreaty()))
 }

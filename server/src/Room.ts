@@ -105,6 +105,8 @@ const MAX_AWARENESS_IDS = 8
  */
 export class Room {
   readonly doc: Y.Doc
+  /** The document's epoch (rebase.ts): how many times it was re-based. A client of another epoch must not sync with it. */
+  readonly epoch: number
   readonly awareness: awarenessProtocol.Awareness
   private readonly connections = new Map<Connection, ConnectionState>()
   private readonly awarenessOwners = new Map<number, Connection>()
@@ -121,6 +123,7 @@ export class Room {
   private compaction: Promise<void> | null = null
   private compactScheduled = false
   private closed = false
+  private closing: Promise<void> | null = null
   /** The sends waiting for the batch being gathered now (older outboxes wait for their own batches). */
   private outbox: Outbox | null = null
   /** Sync step 1 (the state vector) and the sync step 2 a client with an empty document gets: both valid until the document changes. */
@@ -142,6 +145,7 @@ export class Room {
     this.logCount = stored.logCount
     this.logBytes = stored.logBytes
     this.title = stored.record.title
+    this.epoch = stored.record.epoch ?? 0
     // Listen only after loading: stored updates are not appended again.
     this.doc.on('update', this.onDocUpdate)
     this.awareness = new awarenessProtocol.Awareness(this.doc)
@@ -154,8 +158,9 @@ export class Room {
     return this.connections.size
   }
 
+  /** Closed, or closing: no connection may join it any more (the registry loads the document again). */
   get isClosed(): boolean {
-    return this.closed
+    return this.closed || this.closing !== null
   }
 
   /** Stored size in bytes (see `bytes`). */
@@ -165,7 +170,7 @@ export class Room {
 
   /** Adds a connection and opens the sync: the server's state vector, then (once durable) who is here. */
   connect(conn: Connection): void {
-    if (this.closed) throw new Error(`room ${this.id} is closed; open it again`)
+    if (this.isClosed) throw new Error(`room ${this.id} is closed; open it again`)
     this.connections.set(conn, { awarenessIds: new Set(), refused: 0, lastRefusalLog: 0 })
     conn.send((this.stepOne ??= encodeSyncStep1(Y.encodeStateVector(this.doc))))
     this.options.writer.afterDurable(() => {
@@ -323,8 +328,12 @@ export class Room {
    * Closes the room: connections are closed with `code` (none are left when the room was idle),
    * pending writes are flushed, the log compacted, the title refreshed, the document released.
    */
-  async close(code: number = CLOSE.GOING_AWAY, reason = 'the server is shutting down'): Promise<void> {
-    if (this.closed) return
+  close(code: number = CLOSE.GOING_AWAY, reason = 'the server is shutting down'): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    return (this.closing ??= this.runClose(code, reason))
+  }
+
+  private async runClose(code: number, reason: string): Promise<void> {
     for (const conn of [...this.connections.keys()]) {
       this.connections.delete(conn)
       conn.close(code, reason)
@@ -375,16 +384,33 @@ export class Room {
    * is null when the update was not decoded (a large write from someone who may not write).
    */
   private refusal(conn: Connection, decoded: DecodedUpdate | null): string | 'quiet' | null {
-    const identity = conn.identity
+    return this.refusalFor(conn.identity, decoded, this.doc)
+  }
+
+  /**
+   * Why `identity` may not make this change to `against` (this room's document, or the final
+   * state of an earlier epoch for edits carried across a re-base), or null when it may.
+   */
+  refusalFor(identity: Identity | undefined, decoded: DecodedUpdate | null, against: Y.Doc): string | 'quiet' | null {
     if (!identity || identity.role === 'facilitator') return null
     if (decoded && decoded.structs.length === 0 && decoded.ds.clients.size === 0) return 'quiet'
     if (identity.role === 'observer') return 'observers read the text; they cannot change it. Your change was not saved.'
     if (!this.openDrafting) {
       return 'the text is not open for drafting: delegations propose amendments, or a facilitator opens drafting. Your change was not saved.'
     }
-    const change = decoded ? structureChange(decoded, this.doc) : 'was not read'
+    const change = decoded ? structureChange(decoded, against) : 'was not read'
     if (change) return `only facilitators create, resolve or change brackets and options; this change ${change}. It was not saved.`
     return null
+  }
+
+  /**
+   * Applies a change made on a participant's behalf: edits a tab made offline in an earlier
+   * epoch, carried across the re-base (rebase.ts carryAcross). Stored with the participant as
+   * its author and broadcast like a client's update.
+   */
+  applyOnBehalf(participant: string, update: Uint8Array): void {
+    if (this.closed) throw new Error(`room ${this.id} is closed`)
+    Y.applyUpdate(this.doc, update, participant)
   }
 
   /** A write this connection may not make: dropped (not stored, not sent), answered with the reason, logged once per burst. */

@@ -3,8 +3,11 @@ import type { TreatyEncoding } from './checkUpdate'
 import { CLOSE } from './closeCodes'
 import type { ServerConfig } from './config'
 import type { Logger } from './log'
-import { Room, type Connection } from './Room'
+import * as Y from 'yjs'
+import { mergeOffline, rebaseDoc, RebaseError } from './rebase'
+import { Room, type Connection, type Identity } from './Room'
 import type { Storage } from './storage'
+import { newServerYDoc, readTreaty } from './treatyDoc'
 import type { WriteQueue } from './WriteQueue'
 
 export interface RoomsOptions {
@@ -12,9 +15,24 @@ export interface RoomsOptions {
   writer: WriteQueue
   encoding: TreatyEncoding
   logger: Logger
-  config: Pick<ServerConfig, 'maxDocumentBytes' | 'compactAfterUpdates' | 'compactAfterBytes' | 'inspectDelayMs' | 'roomIdleMs'>
+  config: Pick<ServerConfig, 'maxDocumentBytes' | 'compactAfterUpdates' | 'compactAfterBytes' | 'inspectDelayMs' | 'roomIdleMs' | 'rebaseAfterStructs'>
   titleOf: (doc: PMNode) => string
 }
+
+/** A client named an epoch of the document that is not the current one (rebase.ts): it must not sync. */
+export class StaleEpochError extends Error {
+  override name = 'StaleEpochError'
+  constructor(
+    readonly doc: string,
+    readonly held: number,
+    readonly current: number,
+  ) {
+    super(`the document was compacted on the server while this copy was away (this copy is of epoch ${held}, the document's is ${current}): send the copy's changes to POST /api/documents/${doc}/merges and load the document again`)
+  }
+}
+
+/** What a secretariat's compaction did (Rooms.compactNow). */
+export type CompactionResult = { rebased: boolean; epoch: number; structs: { before: number; after: number } | null } | { busy: number }
 
 /**
  * The rooms in memory. A document is loaded once however many connections ask for it at the
@@ -27,6 +45,7 @@ export class Rooms {
   private readonly loaded = new Map<string, Room>()
   private readonly closing = new Map<string, Promise<void>>()
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
+  private readonly merging = new Map<string, Promise<void>>()
   private shuttingDown = false
 
   constructor(private readonly options: RoomsOptions) {}
@@ -48,15 +67,17 @@ export class Rooms {
 
   /**
    * Loads the document's room (or joins the load in progress) and connects `conn` to it.
-   * Resolves undefined when there is no such document.
+   * Resolves undefined when there is no such document. `epoch`: the epoch of the document the
+   * client holds, when it holds one; another epoch than the room's rejects with StaleEpochError.
    */
-  async attach(id: string, conn: Connection): Promise<Room | undefined> {
+  async attach(id: string, conn: Connection, epoch?: number): Promise<Room | undefined> {
     // A room can close between its load and this connection (idle timeout, failure): load again.
     for (let attempt = 0; attempt < 5; attempt++) {
       if (this.shuttingDown) throw new Error('the server is shutting down')
       const room = await this.open(id)
       if (!room) return undefined
       if (room.isClosed) continue
+      if (epoch !== undefined && epoch !== room.epoch) throw new StaleEpochError(id, epoch, room.epoch)
       this.cancelIdle(id)
       room.connect(conn)
       return room
@@ -146,10 +167,131 @@ export class Rooms {
   private async unload(room: Room): Promise<void> {
     if (room.connectionCount > 0 || room.isClosed) return
     if (this.loaded.get(room.id) === room) this.loaded.delete(room.id)
-    const closing = room.close(CLOSE.GOING_AWAY, 'idle').finally(() => this.closing.delete(room.id))
-    this.closing.set(room.id, closing)
-    await closing
+    const threshold = this.options.config.rebaseAfterStructs
+    await this.exclusive(room.id, async () => {
+      await room.close(CLOSE.GOING_AWAY, 'idle')
+      if (threshold > 0 && !this.shuttingDown) await this.rebase(room.id, 'server', threshold)
+    })
     this.options.logger.debug('room unloaded', { doc: room.id })
+  }
+
+  /** Runs `work` while loads of the document wait for it (a room closing, a re-base). */
+  private async exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const before = this.closing.get(id)
+    const run = (async () => {
+      if (before) await before.catch(() => {})
+      return work()
+    })()
+    const settled = run.then(
+      () => {},
+      () => {},
+    )
+    this.closing.set(id, settled)
+    void settled.finally(() => {
+      if (this.closing.get(id) === settled) this.closing.delete(id)
+    })
+    return run
+  }
+
+  /**
+   * Re-bases a stored document (rebase.ts) when that saves at least `minimum` Yjs structs, and
+   * at least as many as the re-based document keeps (idle rooms: only a document that has
+   * become at least twice what it needs), or whenever it saves any (`minimum` 1, a
+   * secretariat's compaction). The room must be closed. Checks that the re-based document
+   * reads as the same treaty first; a document it cannot copy exactly is left as it is.
+   */
+  private async rebase(id: string, actor: string, minimum: number): Promise<{ epoch: number | null; structs: { before: number; after: number } | null }> {
+    let structs: { before: number; after: number } | null = null
+    try {
+      const epoch = await this.options.storage.rebase(
+        id,
+        (state) => {
+          const source = newServerYDoc()
+          try {
+            Y.applyUpdate(source, state)
+            const rebased = rebaseDoc(source)
+            try {
+              structs = rebased.structs
+              const saved = rebased.structs.before - rebased.structs.after
+              if (saved < minimum || (minimum > 1 && saved < rebased.structs.after)) return null
+              const next = Y.encodeStateAsUpdate(rebased.doc)
+              const same = JSON.stringify(readTreaty(source).toJSON()) === JSON.stringify(readTreaty([next]).toJSON())
+              if (!same) throw new RebaseError('the re-based document does not read as the same treaty')
+              return next
+            } finally {
+              rebased.doc.destroy()
+            }
+          } finally {
+            source.destroy()
+          }
+        },
+        actor,
+      )
+      if (epoch !== null) this.options.logger.info('re-based a document', { doc: id, epoch, structs })
+      return { epoch, structs }
+    } catch (error) {
+      this.options.logger.error('could not re-base a document; it is left as it is', { doc: id, error })
+      return { epoch: null, structs }
+    }
+  }
+
+  /**
+   * A secretariat's compaction: folds the document's history and re-bases it when that saves
+   * anything, so that it opens as fast as a new one. Only while nobody is connected (their
+   * copies would all have to be reloaded): `{busy}` says how many are. Undefined: no such document.
+   */
+  async compactNow(id: string, actor: string): Promise<CompactionResult | undefined> {
+    if (this.shuttingDown) throw new Error('the server is shutting down')
+    const loading = this.loading.get(id)
+    if (loading) await loading
+    const room = this.loaded.get(id)
+    if (room && room.connectionCount > 0) return { busy: room.connectionCount }
+    if (room) {
+      this.cancelIdle(id)
+      if (this.loaded.get(id) === room) this.loaded.delete(id)
+    }
+    const outcome = await this.exclusive(id, async () => {
+      if (room) await room.close(CLOSE.GOING_AWAY, 'compacted')
+      if (!(await this.options.storage.get(id))) return undefined
+      return this.rebase(id, actor, 1)
+    })
+    if (!outcome) return undefined
+    const record = await this.options.storage.get(id)
+    return { rebased: outcome.epoch !== null, epoch: record?.epoch ?? 0, structs: outcome.structs }
+  }
+
+  /**
+   * Carries a copy's edits from an earlier epoch into the document (rebase.ts mergeOffline), as
+   * `identity`. Undefined: no such document. Throws MergeError when they cannot be.
+   */
+  async mergeOffline(id: string, identity: Identity | undefined, epoch: number, state: Uint8Array): Promise<{ merged: boolean; epoch: number } | undefined> {
+    // One merge per document at a time: each records what it carried for the next to see.
+    const previous = this.merging.get(id) ?? Promise.resolve()
+    const run = previous.then(() => this.mergeNow(id, identity, epoch, state))
+    const settled = run.then(
+      () => {},
+      () => {},
+    )
+    this.merging.set(id, settled)
+    void settled.then(() => {
+      if (this.merging.get(id) === settled) this.merging.delete(id)
+    })
+    return run
+  }
+
+  private async mergeNow(id: string, identity: Identity | undefined, epoch: number, state: Uint8Array): Promise<{ merged: boolean; epoch: number } | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const room = await this.use(id)
+      if (!room) return undefined
+      try {
+        const result = await mergeOffline(this.options.storage, room, identity, epoch, state, this.options.encoding, () => this.options.writer.flush())
+        return { ...result, epoch: room.epoch }
+      } catch (error) {
+        // The room closed (and maybe was re-based) while the old epochs were read: once more, on the new one.
+        if (room.isClosed && attempt < 3) continue
+        throw error
+      }
+    }
   }
 
   /** Shutdown: every room closes its connections (1001), flushes, compacts and is released. */

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { Ledger } from './ledger'
-import type { AppendedUpdate, CompactedLog, DocumentRecord, Storage, StoredDocument } from './storage'
+import * as Y from 'yjs'
+import type { AppendedUpdate, CompactedLog, DocumentRecord, RebaseRecord, Storage, StoredDocument } from './storage'
 
 /** The file under the data directory. */
 export const DATABASE_FILE = 'accord.sqlite'
@@ -12,6 +13,7 @@ interface RecordRow {
   title: string
   created: number
   updated: number
+  epoch: number
 }
 
 /**
@@ -34,6 +36,7 @@ export class SqliteStorage implements Storage {
   private readonly statements: ReturnType<SqliteStorage['prepare']>
   private readonly appendTx: (batch: readonly AppendedUpdate[], now: number) => void
   private readonly compactTx: (id: string, state: Uint8Array) => CompactedLog
+  private readonly rebaseTx: (id: string, make: (state: Uint8Array) => Uint8Array | null, actor: string) => number | null
   private readonly ledger: Ledger
   /** The WAL file that append syncs itself (durability 'full' on a file), and an open descriptor of it. */
   private readonly walFile: string | null
@@ -75,7 +78,19 @@ export class SqliteStorage implements Storage {
       );
       CREATE INDEX IF NOT EXISTS updates_by_doc ON updates(doc, seq);
       CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS rebases (
+        doc TEXT NOT NULL REFERENCES documents(id),
+        epoch INTEGER NOT NULL,
+        previous BLOB NOT NULL,
+        state BLOB NOT NULL,
+        time INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        PRIMARY KEY (doc, epoch)
+      );
     `)
+    // Files written before re-basing existed: every document is in its first epoch.
+    const columns = this.db.prepare('PRAGMA table_info(documents)').all() as { name: string }[]
+    if (!columns.some((c) => c.name === 'epoch')) this.db.exec('ALTER TABLE documents ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0')
     this.statements = this.prepare()
     const s = this.statements
     // The tamper-evident record of everything stored (ledger.ts): written in the same transactions.
@@ -101,6 +116,25 @@ export class SqliteStorage implements Storage {
       s.deleteLog.run(id, last)
       return folded
     })
+    this.rebaseTx = this.db.transaction((id: string, make: (state: Uint8Array) => Uint8Array | null, actor: string) => {
+      const record = s.getDocument.get(id) as RecordRow | undefined
+      if (!record) return null
+      const checkpoint = s.getCheckpoint.get(id) as { upto: number; state: Uint8Array } | undefined
+      const log = (s.getLog.all(id, checkpoint?.upto ?? 0) as { data: Uint8Array }[]).map((row) => row.data)
+      const stored = checkpoint ? [checkpoint.state, ...log] : log
+      const previous = stored.length === 1 ? stored[0] : Y.mergeUpdates(stored)
+      const state = make(previous)
+      if (!state) return null
+      const now = Date.now()
+      const epoch = record.epoch + 1
+      this.ledger.record([{ doc: id, actor, kind: 'rebase', content: state }], now)
+      const last = (s.lastSeq.get(id) as { seq: number | null }).seq ?? 0
+      s.upsertCheckpoint.run(id, last, state, now)
+      s.deleteLog.run(id, last)
+      s.insertRebase.run(id, epoch, previous, state, now, actor)
+      s.setEpoch.run(epoch, id)
+      return epoch
+    })
   }
 
   /** The open database, for the stores that share the file (participants). */
@@ -112,8 +146,12 @@ export class SqliteStorage implements Storage {
     const db = this.db
     return {
       insertDocument: db.prepare('INSERT INTO documents (id, title, created, updated) VALUES (?, ?, ?, ?)'),
-      getDocument: db.prepare('SELECT id, title, created, updated FROM documents WHERE id = ?'),
-      listDocuments: db.prepare('SELECT id, title, created, updated FROM documents ORDER BY updated DESC, id'),
+      getDocument: db.prepare('SELECT id, title, created, updated, epoch FROM documents WHERE id = ?'),
+      listDocuments: db.prepare('SELECT id, title, created, updated, epoch FROM documents ORDER BY updated DESC, id'),
+      insertRebase: db.prepare('INSERT INTO rebases (doc, epoch, previous, state, time, actor) VALUES (?, ?, ?, ?, ?, ?)'),
+      rebasesAfter: db.prepare('SELECT epoch, previous, state, time, actor FROM rebases WHERE doc = ? AND epoch > ? ORDER BY epoch'),
+      setEpoch: db.prepare('UPDATE documents SET epoch = ? WHERE id = ?'),
+      updateRebase: db.prepare('UPDATE rebases SET previous = ?, state = ? WHERE doc = ? AND epoch = ?'),
       getCheckpoint: db.prepare('SELECT upto, state FROM checkpoints WHERE doc = ?'),
       getLog: db.prepare('SELECT data FROM updates WHERE doc = ? AND seq > ? ORDER BY seq'),
       insertUpdate: db.prepare('INSERT INTO updates (doc, data) VALUES (?, ?)'),
@@ -137,7 +175,7 @@ export class SqliteStorage implements Storage {
       this.statements.upsertCheckpoint.run(id, 0, state, now)
       this.ledger.record([{ doc: id, actor, kind: 'seed', content: state }], now)
     })()
-    return { id, title, created: now, updated: now }
+    return { id, title, created: now, updated: now, epoch: 0 }
   }
 
   async get(id: string): Promise<DocumentRecord | undefined> {
@@ -206,6 +244,18 @@ export class SqliteStorage implements Storage {
 
   async compact(id: string, state: Uint8Array): Promise<CompactedLog> {
     return this.compactTx(id, state)
+  }
+
+  async rebase(id: string, make: (state: Uint8Array) => Uint8Array | null, actor = 'server'): Promise<number | null> {
+    return this.rebaseTx(id, make, actor)
+  }
+
+  async rebasesAfter(id: string, epoch: number): Promise<RebaseRecord[]> {
+    return this.statements.rebasesAfter.all(id, epoch) as RebaseRecord[]
+  }
+
+  async updateRebase(id: string, epoch: number, states: { previous: Uint8Array; state: Uint8Array }): Promise<void> {
+    this.statements.updateRebase.run(states.previous, states.state, id, epoch)
   }
 
   async setTitle(id: string, title: string): Promise<void> {

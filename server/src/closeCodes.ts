@@ -20,6 +20,11 @@ export const CLOSE = {
   FORBIDDEN: 4403,
   /** No document has this id (or none this participant may open). */
   UNKNOWN_DOCUMENT: 4404,
+  /**
+   * The client holds another epoch of the document (it was re-based while the client was away):
+   * it must not sync; it sends its state to `POST …/merges` and loads the document afresh.
+   */
+  STALE_EPOCH: 4409,
   /** The update would take the document past maxDocumentBytes. */
   DOCUMENT_TOO_LARGE: 4413,
   /** Too many connections from this client address. */

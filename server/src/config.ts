@@ -40,6 +40,13 @@ export interface ServerConfig {
   compactAfterUpdates: number
   /** …or once they add up to this many bytes. */
   compactAfterBytes: number
+  /**
+   * When an idle room is released, re-base its document (rebase.ts: a fresh Yjs document with the
+   * same content, so that it opens as fast as a new one) if that saves at least this many Yjs
+   * structs and the document holds at least twice what it needs. 0: never on idle (a
+   * secretariat's compaction still re-bases).
+   */
+  rebaseAfterStructs: number
   /** A room re-reads its document as a treaty (title, schema check) once edits pause this long. */
   inspectDelayMs: number
   /** Websocket ping interval; a client that misses a pong is dropped. 0 disables. */
@@ -76,6 +83,7 @@ export const defaultConfig: ServerConfig = {
   roomIdleMs: 30_000,
   compactAfterUpdates: 1000,
   compactAfterBytes: 1 * MiB,
+  rebaseAfterStructs: 2000,
   inspectDelayMs: 1000,
   pingIntervalMs: 30_000,
   durability: 'full',
@@ -95,7 +103,7 @@ export function resolveConfig(partial: Partial<ServerConfig> = {}): ServerConfig
 /**
  * Reads the environment: PORT, HOST, ACCORD_DATA, ACCORD_DIST, ACCORD_PUBLIC_URL, ACCORD_ORIGINS (comma-separated), ACCORD_LOG (debug|info|warn|error|silent),
  * ACCORD_MAX_MESSAGE_BYTES, ACCORD_MAX_DOCUMENT_BYTES, ACCORD_MAX_BODY_BYTES,
- * ACCORD_MAX_CONNECTIONS_PER_ADDRESS, ACCORD_DURABILITY (full|normal), ACCORD_SEED_SAMPLE (0|1).
+ * ACCORD_MAX_CONNECTIONS_PER_ADDRESS, ACCORD_ROOM_IDLE_MS, ACCORD_REBASE_AFTER_STRUCTS (0: never on idle), ACCORD_DURABILITY (full|normal), ACCORD_SEED_SAMPLE (0|1).
  * A malformed value is an error naming the variable, not a silent default.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
@@ -126,6 +134,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
   partial.maxDocumentBytes = int('ACCORD_MAX_DOCUMENT_BYTES', 1024)
   partial.maxBodyBytes = int('ACCORD_MAX_BODY_BYTES', 1024)
   partial.maxConnectionsPerAddress = int('ACCORD_MAX_CONNECTIONS_PER_ADDRESS', 1)
+  partial.roomIdleMs = int('ACCORD_ROOM_IDLE_MS', 0)
+  partial.rebaseAfterStructs = int('ACCORD_REBASE_AFTER_STRUCTS', 0)
   const level = env.ACCORD_LOG
   if (level) {
     if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`ACCORD_LOG must be debug, info, warn, error or silent, got ${JSON.stringify(level)}`)

@@ -28,6 +28,7 @@ import { SETTINGS_MAP } from './Room'
 import type { Rooms } from './Rooms'
 import { API_SECURITY_HEADERS, serveStatic } from './static'
 import type { DocumentRecord } from './storage'
+import { MergeError } from './rebase'
 
 /** An error the API answers with: `{error: {code, message, ...extra}}` and `status`. */
 export class HttpError extends Error {
@@ -319,10 +320,16 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
       pattern: /^\/api\/tickets$/,
       methods: {
         POST: async (req, res, _params, _url, caller) => {
-          await readBody(req, 4096)
+          // The body is optional: `{doc}` asks for the document's epoch too (the editor connects with it).
+          const body = await readJsonObject(req, 4096)
+          let epoch: number | undefined
+          if (body.doc !== undefined) {
+            if (typeof body.doc !== 'string') throw new HttpError(400, 'bad-request', '`doc` must be a document id')
+            epoch = (await authorize(caller, body.doc)).record.epoch
+          }
           const issued = access.issueTicket(caller)
           if (isRefusal(issued)) throw new HttpError(429, 'too-many-tickets', issued.message)
-          sendJSON(res, 201, { ticket: issued.ticket, expiresAt: new Date(issued.expires).toISOString() })
+          sendJSON(res, 201, { ticket: issued.ticket, expiresAt: new Date(issued.expires).toISOString(), ...(epoch !== undefined ? { epoch } : {}) })
         },
       },
     },
@@ -464,6 +471,55 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
         GET: async (_req, res, [id], _url, caller) => {
           await authorize(caller, id)
           sendJSON(res, 200, await roomAction(id, (room) => listBrackets(room)))
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/merges$/,
+      methods: {
+        POST: async (req, res, [id], _url, caller) => {
+          await authorize(caller, id)
+          const { type } = mediaType(req)
+          if (type !== 'application/json') throw new HttpError(415, 'unsupported-media-type', `send {epoch, update} as application/json (got ${JSON.stringify(req.headers['content-type'] ?? 'no content type')})`)
+          let body: { epoch?: unknown; update?: unknown }
+          try {
+            body = JSON.parse(decodeUtf8(await readBody(req, config.maxBodyBytes))) as typeof body
+          } catch (error) {
+            if (error instanceof HttpError) throw error
+            throw new HttpError(400, 'bad-json', `the body is not JSON: ${(error as Error).message}`)
+          }
+          if (typeof body !== 'object' || body === null || !Number.isInteger(body.epoch) || (body.epoch as number) < 0) {
+            throw new HttpError(400, 'bad-request', '`epoch` must be the epoch of the copy (a whole number)')
+          }
+          if (typeof body.update !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(body.update)) throw new HttpError(400, 'bad-request', '`update` must be the copy\'s Yjs state, base64')
+          const state = new Uint8Array(Buffer.from(body.update, 'base64'))
+          let result: { merged: boolean; epoch: number } | undefined
+          try {
+            result = await rooms.mergeOffline(id, access.identity(caller, id) ?? undefined, body.epoch as number, state)
+          } catch (error) {
+            if (error instanceof MergeError) throw new HttpError(error.status, error.code, error.message)
+            throw error
+          }
+          if (!result) throw new HttpError(404, 'not-found', `there is no document ${JSON.stringify(id)} that you were invited to`)
+          logger.info('merged a copy of an earlier epoch', { doc: id, participant: caller.id, from: body.epoch, ...result })
+          sendJSON(res, 200, result)
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/documents\/([^/]+)\/compactions$/,
+      methods: {
+        POST: async (req, res, [id], _url, caller) => {
+          requireSecretariat(caller, 'compact a document\'s history')
+          await authorize(caller, id)
+          await readJsonObject(req, 4096)
+          const result = await rooms.compactNow(id, `server:secretariat:${caller.id}`)
+          if (!result) throw new HttpError(404, 'not-found', `there is no document ${JSON.stringify(id)}`)
+          if ('busy' in result) {
+            throw new HttpError(409, 'document-open', `the document is open in ${result.busy} ${result.busy === 1 ? 'tab' : 'tabs'}; compact it when nobody has it open (every open copy would have to be loaded again)`, { connections: result.busy })
+          }
+          logger.info('compacted a document', { doc: id, participant: caller.id, ...result })
+          sendJSON(res, 200, result)
         },
       },
     },

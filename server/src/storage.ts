@@ -15,6 +15,8 @@ export interface DocumentRecord {
   created: number
   /** Epoch milliseconds of the last appended update. */
   updated: number
+  /** How many times the document was re-based (rebase.ts): 0 as created. Clients name the epoch they hold. */
+  epoch: number
 }
 
 export interface StoredDocument {
@@ -44,6 +46,19 @@ export interface CompactedLog {
   bytes: number
 }
 
+/** A re-base, as stored: what the epoch it started began with, and what the one before ended with. */
+export interface RebaseRecord {
+  /** The epoch this re-base started. */
+  epoch: number
+  /** The previous epoch's final state (checkpoint and log merged). */
+  previous: Uint8Array
+  /** The new epoch's initial state. */
+  state: Uint8Array
+  /** Epoch milliseconds. */
+  time: number
+  actor: string
+}
+
 export interface Storage {
   /** Creates a document from its seed state (`actor` created it: the ledger records who). Rejects when the id is taken. */
   create(id: string, title: string, state: Uint8Array, actor?: string): Promise<DocumentRecord>
@@ -61,6 +76,22 @@ export interface Storage {
    * in the log. Resolves with what it dropped: only the storage knows which appends it covered.
    */
   compact(id: string, state: Uint8Array): Promise<CompactedLog>
+  /**
+   * Re-bases a document atomically: `make` gets the stored state (checkpoint and log merged) and
+   * returns the new epoch's initial state, or null to leave the document as it is. The
+   * checkpoint becomes that state, the log is dropped, the epoch goes up by one, and the re-base
+   * is kept (`rebases`) and recorded in the ledger. Nothing can be appended between reading and
+   * writing. Resolves with the new epoch, or null when `make` declined (or there is no document).
+   */
+  rebase(id: string, make: (state: Uint8Array) => Uint8Array | null, actor?: string): Promise<number | null>
+  /** The re-bases that started the epochs after `epoch`, oldest first. */
+  rebasesAfter(id: string, epoch: number): Promise<RebaseRecord[]>
+  /**
+   * Records that a copy's edits were carried across a re-base (rebase.ts mergeOffline): the
+   * re-base's `previous` and `state` gain what was carried, so that the same edits sent again
+   * are recognised as already there.
+   */
+  updateRebase(id: string, epoch: number, states: { previous: Uint8Array; state: Uint8Array }): Promise<void>
   setTitle(id: string, title: string): Promise<void>
   /** Small server-wide values (e.g. which document is the sample). */
   getSetting(key: string): Promise<string | undefined>

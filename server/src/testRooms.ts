@@ -53,7 +53,7 @@ export function memoryRooms(config: Partial<RoomsOptions['config']> = {}): { sto
     encoding: treatyEncoding(treatySchema),
     logger: silentLogger,
     titleOf: () => 'title',
-    config: { maxDocumentBytes: 1 << 22, compactAfterUpdates: 1000, compactAfterBytes: 1 << 22, inspectDelayMs: 10, roomIdleMs: 60_000, ...config },
+    config: { maxDocumentBytes: 1 << 22, compactAfterUpdates: 1000, compactAfterBytes: 1 << 22, inspectDelayMs: 10, roomIdleMs: 60_000, rebaseAfterStructs: 0, ...config } as RoomsOptions['config'],
   })
   return {
     storage,

@@ -8,7 +8,7 @@ import { isRefusal, type Access } from './Access'
 import type { Logger } from './log'
 import type { Participant } from './participants'
 import type { Connection, Room } from './Room'
-import type { Rooms } from './Rooms'
+import { StaleEpochError, type Rooms } from './Rooms'
 
 /** The websocket path: a stock `new WebsocketProvider(origin + '/collab', docId, ydoc)` connects to `/collab/<docId>`. */
 export const COLLAB_PATH = '/collab/'
@@ -117,10 +117,11 @@ export function attachTransport(
     const ticket = new URL(req.url ?? '/', 'http://localhost').searchParams.get('ticket')
     const who = access.redeemTicket(ticket)
     socket.on('error', () => socket.destroy())
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, pathname.slice(COLLAB_PATH.length), who))
+    const epoch = new URL(req.url ?? '/', 'http://localhost').searchParams.get('epoch')
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, pathname.slice(COLLAB_PATH.length), who, epoch))
   }
 
-  const onConnection = (ws: WebSocket, req: IncomingMessage, rawId: string, who: Participant | { status: 401 | 403; message: string }): void => {
+  const onConnection = (ws: WebSocket, req: IncomingMessage, rawId: string, who: Participant | { status: 401 | 403; message: string }, rawEpoch: string | null): void => {
     withCloseReasons(ws, config.maxMessageBytes)
     const address = req.socket.remoteAddress ?? 'unknown'
     const count = (perAddress.get(address) ?? 0) + 1
@@ -200,8 +201,11 @@ export function attachTransport(
     // Not invited to this document: as far as this participant can tell, it does not exist.
     if (!identity) return conn.close(CLOSE.UNKNOWN_DOCUMENT, `there is no document ${JSON.stringify(docId)} that you were invited to`)
     conn.identity = identity
+    // The epoch of the copy the client holds (the editor always says; tools may not).
+    const epoch = rawEpoch === null ? undefined : /^\d{1,9}$/.test(rawEpoch) ? Number(rawEpoch) : NaN
+    if (Number.isNaN(epoch)) return conn.close(CLOSE.MALFORMED, `epoch must be a whole number (the epoch of the copy you hold), got ${JSON.stringify(rawEpoch!.slice(0, 32))}`)
 
-    rooms.attach(docId, conn).then(
+    rooms.attach(docId, conn, epoch).then(
       (attached) => {
         if (!attached) return conn.close(CLOSE.UNKNOWN_DOCUMENT, `there is no document ${JSON.stringify(docId)}`)
         if (pending === null) {
@@ -215,6 +219,10 @@ export function attachTransport(
         for (const bytes of queued) receive(attached, bytes)
       },
       (error: unknown) => {
+        if (error instanceof StaleEpochError) {
+          logger.info('refused a copy of another epoch', { doc: docId, held: error.held, current: error.current })
+          return conn.close(CLOSE.STALE_EPOCH, `the document was compacted (epoch ${error.current}); this copy is of epoch ${error.held}: merge it and reload`)
+        }
         logger.error('could not open a room', { doc: docId, error })
         conn.close(CLOSE.INTERNAL_ERROR, 'the document could not be opened; try again')
       },
