@@ -3,6 +3,7 @@ import { importText } from '@accord/treaty-io'
 import { sampleTreatyText } from '@accord/treaty-io/sample'
 import * as Y from 'yjs'
 import { SqliteStorage, DATABASE_FILE } from '../server/src/SqliteStorage'
+import { structCount } from '../server/src/rebase'
 import { connectClient, removeDir, startTestServer, tempDir, waitFor, type TestClient } from '../server/src/testing'
 import type { AccordServer } from '../server/src/server'
 import { newServerYDoc } from '../server/src/treatyDoc'
@@ -16,7 +17,9 @@ import { newServerYDoc } from '../server/src/treatyDoc'
  * directory, and a fresh client's connect → synced is timed on a cold room (a restart before
  * every run) and on a warm one (the room already in memory). The state a room holds is
  * garbage-collected (deleted text keeps its length only; the ledger keeps the history), so what
- * grows is the number of Yjs items, not the deleted text.
+ * grows is the number of Yjs items, not the deleted text; when the writer leaves, the room goes
+ * idle and is released as in production, which re-bases the document when its items outweigh its
+ * text (server/src/rebase.ts: a fresh Yjs document, a new epoch), so that those go too.
  *
  * Run alone: `npx tsx bench/history.ts [--updates 100,100000] [--runs 5]`.
  */
@@ -38,6 +41,10 @@ export interface HistoryRow {
   syncBytes: number
   /** Yjs structs (items, deleted ones included) in the state: what a new client integrates one by one. */
   items: number
+  /** …and in the room's document when the writer left, before the idle room was released (and perhaps re-based). */
+  itemsWritten: number
+  /** The document's epoch after the idle release: 1 when it was re-based. */
+  epoch: number
   /** A fresh Y.Doc applying that state, in this process (p50 of 3): the client's share of an open. */
   clientApplyMs: number
   /** Diagnostics: applying the stored updates to a fresh server Y.Doc, as the server does when it loads the room. */
@@ -166,7 +173,8 @@ export async function runHistoryRow(workload: HistoryWorkload, updates: number, 
   const dataDir = tempDir('accord-bench-history-')
   try {
     const base = { dataDir, durability: 'normal' as const, roomIdleMs: 60_000 }
-    let server = await startTestServer(base)
+    // The write phase's server releases the room soon after the writer leaves (re-basing it when worthwhile).
+    let server = await startTestServer({ ...base, roomIdleMs: 200 })
     const record = await server.documents.create(importText(sampleTreatyText()).doc)
     const docId = record.id
 
@@ -186,11 +194,14 @@ export async function runHistoryRow(workload: HistoryWorkload, updates: number, 
       await waitFor(() => Y.getState(room.doc.store, writer.doc.clientID) >= want, 'the server to apply the edits', 120_000)
     }
     const writeMs = performance.now() - t0
+    const itemsWritten = structCount(room.doc)
     writer.destroy()
+    await waitFor(() => server.rooms.size === 0, 'the idle room to be released', 300_000)
     await server.close()
 
     const storage = new SqliteStorage(path.join(dataDir, DATABASE_FILE))
     const stored = (await storage.load(docId))!
+    const epoch = (await storage.get(docId))!.epoch
     await storage.close()
     const ta = performance.now()
     const serverDoc = newServerYDoc()
@@ -234,6 +245,8 @@ export async function runHistoryRow(workload: HistoryWorkload, updates: number, 
       warmOpenP50Ms: p50(warm),
       syncBytes: state.length,
       items,
+      itemsWritten,
+      epoch,
       clientApplyMs: p50(applies),
       serverApplyMs,
     }
@@ -251,13 +264,13 @@ export async function runHistoryBench(counts: number[], runs: number, workloads:
 
 export function formatHistory(rows: HistoryRow[]): string {
   const out = [
-    '| workload | stored updates | write time | stored after restart | Yjs items | state sent to a new client | cold open p50 (max) | warm open p50 | cold open vs fewest updates | server: load stored state | client: apply state |',
+    '| workload | stored updates | write time | stored after restart | Yjs items: written → after the idle release | state sent to a new client | cold open p50 (max) | warm open p50 | cold open vs fewest updates | server: load stored state | client: apply state |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   for (const r of rows) {
     const base = rows.find((b) => b.workload === r.workload)!
     out.push(
-      `| ${r.workload} | ${r.updates.toLocaleString('en')} | ${(r.writeMs / 1000).toFixed(1)} s | ${r.storedLogRows} log rows, ${(r.storedBytes / 1024).toFixed(0)} KB | ${r.items.toLocaleString('en')} | ${(r.syncBytes / 1024).toFixed(0)} KB | ${r.coldOpenP50Ms.toFixed(1)} ms (${r.coldOpenMaxMs.toFixed(1)}) | ${r.warmOpenP50Ms.toFixed(1)} ms | ${(r.coldOpenP50Ms / base.coldOpenP50Ms).toFixed(2)}× | ${r.serverApplyMs.toFixed(1)} ms | ${r.clientApplyMs.toFixed(1)} ms |`,
+      `| ${r.workload} | ${r.updates.toLocaleString('en')} | ${(r.writeMs / 1000).toFixed(1)} s | ${r.storedLogRows} log rows, ${(r.storedBytes / 1024).toFixed(0)} KB | ${r.itemsWritten.toLocaleString('en')} → ${r.items.toLocaleString('en')}${r.epoch ? ' (re-based)' : ''} | ${(r.syncBytes / 1024).toFixed(0)} KB | ${r.coldOpenP50Ms.toFixed(1)} ms (${r.coldOpenMaxMs.toFixed(1)}) | ${r.warmOpenP50Ms.toFixed(1)} ms | ${(r.coldOpenP50Ms / base.coldOpenP50Ms).toFixed(2)}× | ${r.serverApplyMs.toFixed(1)} ms | ${r.clientApplyMs.toFixed(1)} ms |`,
     )
   }
   return out.join('\n')
