@@ -77,7 +77,11 @@ export class Rooms {
       const room = await this.open(id)
       if (!room) return undefined
       if (room.isClosed) continue
-      if (epoch !== undefined && epoch !== room.epoch) throw new StaleEpochError(id, epoch, room.epoch)
+      if (epoch !== undefined && epoch !== room.epoch) {
+        // Loaded for nobody: released after the idle time like any other.
+        if (room.connectionCount === 0 && !this.idleTimers.has(id)) this.startIdle(room)
+        throw new StaleEpochError(id, epoch, room.epoch)
+      }
       this.cancelIdle(id)
       room.connect(conn)
       return room
