@@ -19,7 +19,9 @@ import { generateLargeTreaty, type LargeTreatySpec } from './largeTreaty'
  *
  * The baseline, measured in the same run: N plain ProseMirror `replaceWith` at known positions
  * + apply (the floor any resolution costs), and the pure ProseMirror command on an EditorState.
- * Each run uses a fresh document of the same server.
+ * Each run uses a fresh document of the same server. A second series has a delegate type a
+ * character between the listing and the resolution (the server reads that change and lists the
+ * groups again), for the parts only.
  *
  * Run alone: `npx tsx bench/resolve.ts [--size large|medium|sample] [--runs N]`.
  */
@@ -39,6 +41,8 @@ export interface ResolveResult {
   server: ServerParts
   /** The fastest run's server transaction (the least disturbed by the machine's other work). */
   serverBestMs: number
+  /** The same with a delegate's keystroke between the listing and the resolution (p50 of each part): the server reads that change and lists the groups again. */
+  serverAfterTyping: ServerParts
   /** From sending the request to its answer (p50). */
   httpMs: number
   /** The update as a peer receives it. */
@@ -135,6 +139,7 @@ export async function runResolveBench(spec: LargeTreatySpec, runs = 5): Promise<
   const dataDir = tempDir('accord-bench-resolve-')
   const server = await startTestServer({ dataDir, durability: 'normal' })
   const parts: ServerParts[] = []
+  const typedParts: ServerParts[] = []
   const http: number[] = []
   const received: number[][] = [[], []]
   const shown: number[][] = [[], []]
@@ -143,43 +148,62 @@ export async function runResolveBench(spec: LargeTreatySpec, runs = 5): Promise<
   let last: ResolveTimings | null = null
   onResolveTimings((t) => (last = t))
   try {
-    for (let r = -1; r < runs; r++) {
-      const record = await server.documents.create(treaty.doc)
-      const { token } = invite(server, record.id, 'facilitator', { name: 'Chair' })
-      const peers = [peer(connectClient(server, record.id)), peer(connectClient(server, record.id))]
-      try {
-        await waitFor(() => peers.every((p) => p.client.provider.synced && setCount(p.editor.doc).count === count), 'both peers synced and showing the treaty', 120_000)
-        for (const p of peers) p.receivedAt = p.shownAt = p.bytes = 0
-        const base = `http://127.0.0.1:${server.port}/api/documents/${record.id}`
-        const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
-        const list = (await (await fetch(`${base}/brackets`, { headers })).json()) as { sets: { id: string; alternatives: string[]; count: number }[] }
-        const set = list.sets.find((s) => s.alternatives.join('|') === 'Protocol|Agreement')
-        if (!set || set.count !== count) throw new Error(`the server lists the linked set with ${set?.count} members, expected ${count}`)
-        last = null
-        const t0 = performance.now()
-        const res = await fetch(`${base}/resolutions`, { method: 'POST', headers, body: JSON.stringify({ set: set.id, choose: 'Protocol' }) })
-        const answeredAt = performance.now()
-        const answer = (await res.json()) as { resolved?: number }
-        if (res.status !== 200 || answer.resolved !== count) throw new Error(`the resolution answered ${res.status} ${JSON.stringify(answer)}`)
-        await waitFor(() => peers.every((p) => p.shownAt), 'both peers to show the resolution', 120_000)
-        for (const p of peers) if (setCount(p.editor.doc).count !== 0) throw new Error('a peer still shows the linked set after the resolution')
-        if (!peers[0].editor.doc.eq(peers[1].editor.doc)) throw new Error('the two peers show different documents')
-        const timings = last as ResolveTimings | null
-        if (!timings || timings.groups !== count) throw new Error('the server reported no timings for the resolution')
-        if (r < 0) continue // warm-up
-        const { groups: _groups, ...rest } = timings
-        parts.push(rest)
-        http.push(answeredAt - t0)
-        peers.forEach((p, i) => {
-          received[i].push(p.receivedAt - t0)
-          shown[i].push(p.shownAt - t0)
-        })
-        every.push(Math.max(...peers.map((p) => p.shownAt - t0)))
-        updateBytes = peers[0].bytes
-      } finally {
-        for (const p of peers) {
-          p.editor.destroy()
-          p.client.destroy()
+    // The first runs as the facilitator works in a quiet room: the listing, then the resolution
+    // (one version of the treaty); the last ones with a delegate typing a character in between,
+    // so the server reads that change and finds the groups again.
+    for (const typing of [false, true]) {
+      for (let r = -1; r < runs; r++) {
+        const record = await server.documents.create(treaty.doc)
+        const { token } = invite(server, record.id, 'facilitator', { name: 'Chair' })
+        const peers = [peer(connectClient(server, record.id)), peer(connectClient(server, record.id))]
+        try {
+          await waitFor(() => peers.every((p) => p.client.provider.synced && setCount(p.editor.doc).count === count), 'both peers synced and showing the treaty', 120_000)
+          const base = `http://127.0.0.1:${server.port}/api/documents/${record.id}`
+          const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+          const list = (await (await fetch(`${base}/brackets`, { headers })).json()) as { sets: { id: string; alternatives: string[]; count: number }[] }
+          const set = list.sets.find((s) => s.alternatives.join('|') === 'Protocol|Agreement')
+          if (!set || set.count !== count) throw new Error(`the server lists the linked set with ${set?.count} members, expected ${count}`)
+          if (typing) {
+            // At the end of the title; the other peer showing it means the server has it.
+            const title = peers[0].editor.doc.firstChild!.firstChild!
+            const typed = title.textContent + '.'
+            peers[0].editor.run((state, dispatch) => {
+              dispatch?.(state.tr.insertText('.', title.nodeSize))
+              return true
+            })
+            await waitFor(() => peers[1].editor.doc.firstChild!.firstChild!.textContent === typed, 'the other peer to show the typed character', 120_000)
+          }
+          for (const p of peers) p.receivedAt = p.shownAt = p.bytes = 0
+          last = null
+          const t0 = performance.now()
+          const res = await fetch(`${base}/resolutions`, { method: 'POST', headers, body: JSON.stringify({ set: set.id, choose: 'Protocol' }) })
+          const answeredAt = performance.now()
+          const answer = (await res.json()) as { resolved?: number }
+          if (res.status !== 200 || answer.resolved !== count) throw new Error(`the resolution answered ${res.status} ${JSON.stringify(answer)}`)
+          await waitFor(() => peers.every((p) => p.shownAt), 'both peers to show the resolution', 120_000)
+          for (const p of peers) if (setCount(p.editor.doc).count !== 0) throw new Error('a peer still shows the linked set after the resolution')
+          if (!peers[0].editor.doc.eq(peers[1].editor.doc)) throw new Error('the two peers show different documents')
+          const timings = last as ResolveTimings | null
+          if (!timings || timings.groups !== count) throw new Error('the server reported no timings for the resolution')
+          if (r < 0) continue // warm-up
+          const { groups: _groups, ...rest } = timings
+          if (typing) {
+            typedParts.push(rest)
+            continue
+          }
+          parts.push(rest)
+          http.push(answeredAt - t0)
+          peers.forEach((p, i) => {
+            received[i].push(p.receivedAt - t0)
+            shown[i].push(p.shownAt - t0)
+          })
+          every.push(Math.max(...peers.map((p) => p.shownAt - t0)))
+          updateBytes = peers[0].bytes
+        } finally {
+          for (const p of peers) {
+            p.editor.destroy()
+            p.client.destroy()
+          }
         }
       }
     }
@@ -188,14 +212,15 @@ export async function runResolveBench(spec: LargeTreatySpec, runs = 5): Promise<
     await server.close()
     removeDir(dataDir)
   }
-  const server50 = Object.fromEntries(Object.keys(parts[0]).map((k) => [k, median(parts.map((p) => p[k as keyof ServerParts]))])) as unknown as ServerParts
+  const p50 = (all: ServerParts[]) => Object.fromEntries(Object.keys(all[0]).map((k) => [k, median(all.map((p) => p[k as keyof ServerParts]))])) as unknown as ServerParts
   return {
     spec,
     members: count,
     runs,
     ...baseline,
-    server: server50,
+    server: p50(parts),
     serverBestMs: Math.min(...parts.map((p) => p.total)),
+    serverAfterTyping: p50(typedParts),
     httpMs: median(http),
     updateBytes,
     peerReceivedMs: received.map(median),
@@ -220,13 +245,16 @@ export function formatResolve(r: ResolveResult): string {
     row('**server: the resolution, one Yjs transaction**', s.total),
     row('— fastest run', r.serverBestMs),
     row('— CPU time of the process meanwhile (GC threads included; wall time also counts waiting for a core)', s.cpu),
-    row('— read the treaty from Y (`initProseMirrorDoc`)', s.read),
-    row('— find the groups and the set (ids, keys, locations)', s.analyse),
+    row("— read the treaty from Y (the room's mirror: what changed since its last read)", s.read),
+    row('— find the groups and the set (ids, keys, locations; once per version of the treaty, the listing did it)', s.analyse),
     row('— build the change (ProseMirror transaction)', s.change),
     row('— write it into Y (changed blocks only)', s.writeY),
     row('— anchors for reopening (relative positions, context)', s.anchors),
     row('— audit entry', s.audit),
     row(`— end of the transaction (encode the update, ${(r.updateBytes / 1024).toFixed(1)} KB; the room queues it)`, s.commit),
+    row('**server, after a delegate typed a character since the listing**', r.serverAfterTyping.total),
+    row('— read the change from Y', r.serverAfterTyping.read),
+    row('— find the groups and the set again', r.serverAfterTyping.analyse),
     row('HTTP answer, from sending the request', r.httpMs),
     ...r.peerReceivedMs.map((x, i) => row(`peer ${'AB'[i]}: update received, from sending the request`, x)),
     ...r.peerShownMs.map((x, i) => row(`peer ${'AB'[i]}: its editor shows it, from sending the request`, x)),

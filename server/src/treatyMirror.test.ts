@@ -5,7 +5,7 @@ import type { EditorState, Transaction } from 'prosemirror-state'
 import { describe, expect, it } from 'vitest'
 import { initProseMirrorDoc } from 'y-prosemirror'
 import * as Y from 'yjs'
-import type { Actor } from './audit'
+import type { Actor, RoomLike } from './audit'
 import { BracketActionError, listBrackets, reopen, resolve, setAdRef } from './brackets'
 import { mulberry32 } from './testing'
 import { editOn, peerDoc, peerOf, roomWith, sampleDoc, type TestRoom } from './testRooms'
@@ -13,6 +13,13 @@ import { TREATY_FRAGMENT } from './treatyDoc'
 import { mirroredTreaty } from './treatyMirror'
 
 const chair: Actor = { participant: 'p_chair', name: 'Chair', role: 'facilitator', state: null }
+
+/** A room holding a copy of `ydoc` (the same ids), read for the first time. */
+function copyOf(ydoc: Y.Doc): RoomLike {
+  const copy = new Y.Doc()
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc))
+  return { doc: copy, transact: (actor, change) => copy.transact(() => change(copy), actor) }
+}
 
 /** What y-prosemirror reads from the doc now (on a copy: its read may repair the fragment). */
 function freshRead(ydoc: Y.Doc): PMNode {
@@ -237,6 +244,8 @@ describe('the mirror under random edits', () => {
         else serverAction(room, random, resolutions)
         // Not every step is followed by a read: changes accumulate in the mirror between reads too.
         if (random() < 0.7) expectMirrorExact(room.doc, `seed ${seed}, step ${step}`)
+        // The listing (its analysis kept while the treaty does not change) is a fresh one's.
+        if (random() < 0.3) expect(listBrackets(room), `seed ${seed}, step ${step}: the listing`).toEqual(listBrackets(copyOf(room.doc)))
       }
       sync()
       const final = expectMirrorExact(room.doc, `seed ${seed}, end`)
