@@ -18,6 +18,22 @@ async function exported(api: APIRequestContext, docId: string): Promise<string> 
   return res.text()
 }
 
+/** The secretariat's compaction, once the server has seen every tab's connection go (409 until then). */
+async function compact(api: APIRequestContext, docId: string): Promise<{ rebased?: boolean; epoch?: number }> {
+  let result = {}
+  await expect
+    .poll(
+      async () => {
+        const res = await api.post(`/api/documents/${docId}/compactions`, { data: {} })
+        if (res.status() === 200) result = (await res.json()) as typeof result
+        return res.status()
+      },
+      { message: 'the room should have no connection left', timeout: 15_000 },
+    )
+    .toBe(200)
+  return result
+}
+
 const count = (text: string, part: string) => text.split(part).length - 1
 
 /** Waits until every tab holds the same document, and returns its text. */
@@ -49,18 +65,7 @@ test('a document re-based while every tab was away: the offline changes are merg
   await brazil.expectPhase('offline')
 
   // The secretariat compacts the document meanwhile: it is re-based into epoch 1.
-  let compaction: { rebased?: boolean; epoch?: number } = {}
-  await expect
-    .poll(
-      async () => {
-        const res = await api.post(`/api/documents/${docId}/compactions`, { data: {} })
-        if (res.status() === 200) compaction = (await res.json()) as typeof compaction
-        return res.status()
-      },
-      { message: 'the room should have no connection left', timeout: 15_000 },
-    )
-    .toBe(200)
-  expect(compaction).toMatchObject({ rebased: true, epoch: 1 })
+  expect(await compact(api, docId)).toMatchObject({ rebased: true, epoch: 1 })
 
   // China types in its old-epoch copy, offline.
   const offline = '〔中国离线修改〕'
@@ -108,4 +113,33 @@ test('a document re-based while every tab was away: the offline changes are merg
   expect(count(final, offline)).toBe(1)
   expect(count(final, '〔巴西〕')).toBe(1)
   expect(count(final, '〔中国〕')).toBe(1)
+})
+
+test('offline changes the role may no longer make: the server’s reason, and the tab reloads without them', async ({ openTreaty, api, docId }) => {
+  const china = await openTreaty({ name: 'Delegation of China', role: 'delegation', state: 'CN' })
+  const setDrafting = async (openDrafting: boolean) => {
+    const res = await api.patch(`/api/documents/${docId}/settings`, { data: { openDrafting } })
+    expect(res.status(), await res.text()).toBe(200)
+  }
+  await setDrafting(true)
+  await expect(china.page.locator('.treaty-editor')).toHaveAttribute('contenteditable', 'true')
+  await china.expectPhase('connected')
+  const before = await china.text()
+
+  await china.network.goOffline({ api: true })
+  await china.expectPhase('offline')
+  await china.select('无限期有效', { collapse: 'end' })
+  await china.type('〔草拟已关闭〕')
+  // Meanwhile the chair closes drafting and the secretariat compacts the document.
+  await setDrafting(false)
+  expect(await compact(api, docId)).toMatchObject({ rebased: true, epoch: 1 })
+
+  china.network.goOnline()
+  const refused = china.page.getByTestId('notice-denied')
+  await expect(refused).toContainText('your offline changes could not be saved', { timeout: 15_000 })
+  await expect(refused).toContainText('not open for drafting')
+  await china.ready({ readOnly: true })
+  await expect.poll(() => epochOf(china)).toBe(1)
+  expect(await china.text()).toBe(before)
+  expect(await exported(api, docId)).not.toContain('〔草拟已关闭〕')
 })
