@@ -1,7 +1,7 @@
 import { findLinkedSets, findNearDuplicates, normalizeText, type NearDuplicate } from '@accord/bracket-variants'
 import { collectGroups, RESOLUTION_META, resolveBracket, resolveInTransaction, type GroupOccurrence, type ResolutionMeta } from '@accord/bracket-variants/prosemirror'
 import { elementId, groupId, linkedSetId, walkCorresponding, inlineText, bestMatch, rangeFromRelative, relativePositionIn, writeChangedBlocks } from '@accord/collab'
-import { outline, treatySchema } from '@accord/schema'
+import { outline, treatySchema, type OutlineBlock } from '@accord/schema'
 import { Fragment, Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Command, type Transaction } from 'prosemirror-state'
 import { absolutePositionToRelativePosition, initProseMirrorDoc } from 'y-prosemirror'
@@ -74,29 +74,62 @@ interface Analysis {
   byCoreId: Map<string, Group>
 }
 
+/** A group of a block (placeholders left out), at its offset in the block's content, with its bracket node. */
+interface BlockGroup {
+  offset: number
+  node: PMNode
+  /** The core's group, its ids counted from the start of the block's content. */
+  group: GroupOccurrence['group']
+  alternatives: string[]
+  key: string
+  depth: number
+}
+
+/**
+ * The groups of each textblock read so far. The mirror gives the same node for a block that did
+ * not change, wherever it moved, so after an edit only the edited blocks are looked at again;
+ * only the outline (positions, numbering) is computed for the whole treaty.
+ */
+const blockGroups = new WeakMap<PMNode, BlockGroup[]>()
+
+const NO_LOCATION: OutlineBlock['location'] = { block: '', text: '' }
+
+function groupsOf(block: PMNode): BlockGroup[] {
+  let found = blockGroups.get(block)
+  if (found) return found
+  const brackets = new Map<number, PMNode>()
+  block.descendants((node, offset) => {
+    if (node.type.name === 'bracket') brackets.set(offset, node)
+  })
+  // collectGroups on this block alone, standing at -1: its positions are offsets in the content.
+  found = collectGroups(block, [{ node: block, pos: -1, location: NO_LOCATION }])
+    .filter((g) => !g.group.placeholder)
+    .map((g) => ({ offset: g.pos, node: brackets.get(g.pos)!, group: g.group, alternatives: g.alternatives, key: g.key, depth: g.depth }))
+  blockGroups.set(block, found)
+  return found
+}
+
 /** `mapping` is the one `doc` was read with (initProseMirrorDoc's): it gives each bracket's element. */
 function analyse(doc: PMNode, mapping: Working['meta']['mapping']): Analysis {
   const elements = new Map<PMNode, Y.XmlElement>()
   for (const [type, node] of mapping) {
     if (type instanceof Y.XmlElement && type.nodeName === 'bracket' && !Array.isArray(node)) elements.set(node, type)
   }
-  const blocks = outline(doc)
-  // Groups are only in the outline's blocks: their brackets by position, without a doc.nodeAt
-  // (a walk from the root) per group.
-  const nodes = new Map<number, PMNode>()
-  for (const block of blocks) {
-    block.node.descendants((node, offset) => {
-      if (node.type.name === 'bracket') nodes.set(block.pos + 1 + offset, node)
-    })
+  // collectGroups(doc) block by block: groups are only in the outline's blocks.
+  const occurrences: GroupOccurrence[] = []
+  const groups: Group[] = []
+  for (const block of outline(doc)) {
+    for (const g of groupsOf(block.node)) {
+      const pos = block.pos + 1 + g.offset
+      const element = g.node && elements.get(g.node)
+      if (!element) throw new Error(`no Y element corresponds to the bracket at position ${pos}`)
+      const occurrence: GroupOccurrence = { id: String(pos), pos, group: g.group, alternatives: g.alternatives, key: g.key, location: block.location, depth: g.depth }
+      occurrences.push(occurrence)
+      groups.push({ id: groupId(element), pos, node: g.node, element, occurrence, alternatives: g.alternatives, key: g.key })
+    }
   }
-  const occurrences = collectGroups(doc, blocks).filter((g) => !g.group.placeholder)
-  const groups: Group[] = occurrences.map((occurrence) => {
-    const node = nodes.get(occurrence.pos)
-    const element = node && elements.get(node)
-    if (!node || !element) throw new Error(`no Y element corresponds to the bracket at position ${occurrence.pos}`)
-    return { id: groupId(element), pos: occurrence.pos, node, element, occurrence, alternatives: occurrence.alternatives, key: occurrence.key }
-  })
   const byCoreId = new Map(groups.map((g) => [g.occurrence.id, g]))
+  // With the alternatives given, the core does not read `group` (whose ids are the block's).
   const linked = findLinkedSets(occurrences)
   const sets = new Map<string, SetInfo>()
   for (const s of linked) {

@@ -63,9 +63,7 @@ class Mirror {
   /** Drops what a transaction changed (it has not run its observers yet; nothing is collected yet). */
   private readonly afterChange = (tr: Y.Transaction): void => {
     const mapping = this.mapping
-    let touched = mapping.written.size > 0
-    for (const type of mapping.written) mapping.delete(type)
-    mapping.written.clear()
+    let touched = this.forgetWritten()
     const done = new Set<MappedType>()
     for (const changed of tr.changed.keys()) {
       // The changed type and its ancestors, up to a root; the walk stops at a type already done.
@@ -88,11 +86,25 @@ class Mirror {
     if (touched) this.doc = null
   }
 
+  /** Drops the entries writers set; true when there were some. */
+  private forgetWritten(): boolean {
+    const { written } = this.mapping
+    if (!written.size) return false
+    for (const type of written) this.mapping.delete(type)
+    written.clear()
+    return true
+  }
+
   read(): MirroredTreaty | null {
     const running = this.ydoc._transaction
-    // Inside a transaction that already changed something (or wrote through the mapping), the
-    // mirror may not know it yet.
-    if (running && (running.changed.size > 0 || running.deleteSet.clients.size > 0 || this.mapping.written.size > 0)) return null
+    if (running) {
+      // Inside a transaction that already changed something (or wrote through the mapping), the
+      // mirror may not know it yet.
+      if (running.changed.size > 0 || running.deleteSet.clients.size > 0 || this.mapping.written.size > 0) return null
+    } else if (this.forgetWritten()) {
+      // Written outside any transaction (nothing does): read those types again.
+      this.doc = null
+    }
     if (!this.doc) {
       const children: PMNode[] = []
       for (const child of this.fragment.toArray()) {
