@@ -180,21 +180,8 @@ export class Rooms {
   }
 
   /** Runs `work` while loads of the document wait for it (a room closing, a re-base). */
-  private async exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const before = this.closing.get(id)
-    const run = (async () => {
-      if (before) await before.catch(() => {})
-      return work()
-    })()
-    const settled = run.then(
-      () => {},
-      () => {},
-    )
-    this.closing.set(id, settled)
-    void settled.finally(() => {
-      if (this.closing.get(id) === settled) this.closing.delete(id)
-    })
-    return run
+  private exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return inTurn(this.closing, id, work)
   }
 
   /**
@@ -270,17 +257,7 @@ export class Rooms {
    */
   async mergeOffline(id: string, identity: Identity | undefined, epoch: number, state: Uint8Array): Promise<{ merged: boolean; epoch: number } | undefined> {
     // One merge per document at a time: each records what it carried for the next to see.
-    const previous = this.merging.get(id) ?? Promise.resolve()
-    const run = previous.then(() => this.mergeNow(id, identity, epoch, state))
-    const settled = run.then(
-      () => {},
-      () => {},
-    )
-    this.merging.set(id, settled)
-    void settled.then(() => {
-      if (this.merging.get(id) === settled) this.merging.delete(id)
-    })
-    return run
+    return inTurn(this.merging, id, () => this.mergeNow(id, identity, epoch, state))
   }
 
   private async mergeNow(id: string, identity: Identity | undefined, epoch: number, state: Uint8Array): Promise<{ merged: boolean; epoch: number } | undefined> {
@@ -310,4 +287,22 @@ export class Rooms {
       if (result.status === 'rejected') this.options.logger.error('a room did not close cleanly', { error: result.reason })
     }
   }
+}
+
+/**
+ * Runs `work` after whatever `turns` holds for `id` has settled, and holds its own turn there
+ * until it settles (the next one waits for it; a failure does not stop the next one).
+ */
+function inTurn<T>(turns: Map<string, Promise<void>>, id: string, work: () => Promise<T>): Promise<T> {
+  const before = turns.get(id)
+  const run = before ? before.then(work) : work()
+  const settled = run.then(
+    () => {},
+    () => {},
+  )
+  turns.set(id, settled)
+  void settled.then(() => {
+    if (turns.get(id) === settled) turns.delete(id)
+  })
+  return run
 }
