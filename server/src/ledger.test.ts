@@ -1,14 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { prosemirrorToYXmlFragment } from 'y-prosemirror'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { formatReport, GENESIS, Ledger, ledgerHistory, verifyStorage, type VerifyReport } from './ledger'
 import type { AccordServer } from './server'
 import { DATABASE_FILE, SqliteStorage } from './SqliteStorage'
 import { appendArticle, connectClient, firstText, invite, paragraphTexts, removeDir, smallTreaty, startTestServer, tempDir, waitFor, type TestClient } from './testing'
-import { newServerYDoc, readTreaty, seedState, TREATY_FRAGMENT } from './treatyDoc'
+import { rebasedState } from './testRooms'
+import { newServerYDoc, seedState } from './treatyDoc'
 
 /*
  * The tamper-evident ledger, end to end: a real server, clients editing through websockets, a
@@ -268,37 +268,6 @@ describe('re-bases', () => {
   type Entry = { id: string; action: string }
 
   /**
-   * What a re-base writes (until rebase.ts exists): a fresh doc with the same treaty, written
-   * element by element, and the server's roots copied as plain values; `tamper` alters it.
-   */
-  function rebasedState(doc: Y.Doc, tamper: (fresh: Y.Doc) => void = () => {}): Uint8Array {
-    const fresh = newServerYDoc()
-    try {
-      fresh.transact(() => {
-        prosemirrorToYXmlFragment(readTreaty(doc), fresh.getXmlFragment(TREATY_FRAGMENT))
-        for (const [key, value] of Object.entries(doc.getMap('settings').toJSON())) fresh.getMap('settings').set(key, value)
-        fresh.getArray('audit').push(doc.getArray('audit').toJSON())
-        for (const [key, value] of Object.entries(doc.getMap('amendments').toJSON())) fresh.getMap('amendments').set(key, value)
-        tamper(fresh)
-      }, 'rebase')
-      return Y.encodeStateAsUpdate(fresh)
-    } finally {
-      fresh.destroy()
-    }
-  }
-
-  /** The rows SqliteStorage.rebase writes, in one transaction: the ledger's entry, the new checkpoint, the log dropped. */
-  function rebaseStored(storage: SqliteStorage, id: string, state: Uint8Array, actor = 'server'): void {
-    const db = storage.database
-    db.transaction(() => {
-      new Ledger(db).record([{ doc: id, actor, kind: 'rebase', content: state }], Date.now())
-      const last = (db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE doc = ?').get(id) as { seq: number | null }).seq ?? 0
-      db.prepare('UPDATE checkpoints SET upto = ?, state = ? WHERE doc = ?').run(last, state, id)
-      db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?').run(id, last)
-    })()
-  }
-
-  /**
    * A document edited in three epochs: the server's roots written as a facilitator's actions
    * would, each epoch's changes stored as the write queue stores them, each re-base made by
    * `rebase` from the room's doc. Returns the storage (in memory) and the text of each epoch.
@@ -323,7 +292,7 @@ describe('re-bases', () => {
       }, 'server:facilitator:p_chair')
       await storage.append(updates.map((update) => ({ docId: 'd_re', update, actor: 'p_delegate' })))
       titles.push(firstText(doc, 'title').toString())
-      if (k < 2) rebaseStored(storage, 'd_re', rebase(doc, k), k ? 'server:facilitator:p_chair' : 'server')
+      if (k < 2) await storage.rebase('d_re', () => rebase(doc, k), k ? 'server:facilitator:p_chair' : 'server')
       doc.destroy()
     }
     return { storage, titles }
@@ -364,7 +333,7 @@ describe('re-bases', () => {
 
   test("a rebase entry whose content reads as another treaty is found, with where it differs", async () => {
     // The second re-base slips a word into Article 1.
-    const { storage } = await threeEpochs((doc, k) => rebasedState(doc, (fresh) => k === 1 && firstText(fresh, 'paragraph').insert(0, 'Not ')))
+    const { storage } = await threeEpochs((doc, k) => rebasedState(doc, (rebased) => k === 1 && firstText(rebased, 'paragraph').insert(0, 'Not ')))
     try {
       const report = await verifyStorage(storage, 'd_re')
       // Only that: the last epoch is replayed from what the entry holds, and the stored document is that replay.
@@ -378,14 +347,14 @@ describe('re-bases', () => {
 
   test("a rebase entry that loses or alters the server's roots is found", async () => {
     const { storage } = await threeEpochs((doc, k) =>
-      rebasedState(doc, (fresh) => {
+      rebasedState(doc, (rebased) => {
         if (k === 0) {
-          fresh.getMap('settings').set('openDrafting', false)
-          fresh.getMap('amendments').delete('m_0')
-          fresh.getMap('amendments').set('m_9', { id: 'm_9', status: 'open' })
+          rebased.getMap('settings').set('openDrafting', false)
+          rebased.getMap('amendments').delete('m_0')
+          rebased.getMap('amendments').set('m_9', { id: 'm_9', status: 'open' })
         } else {
-          fresh.getArray<Entry>('audit').delete(0, 1)
-          fresh.getArray<Entry>('audit').insert(0, [{ id: 'a_0', action: 'resolve' }])
+          rebased.getArray<Entry>('audit').delete(0, 1)
+          rebased.getArray<Entry>('audit').insert(0, [{ id: 'a_0', action: 'resolve' }])
         }
       }),
     )

@@ -2,7 +2,6 @@ import path from 'node:path'
 import { toTreatyFile, treatySchema } from '@accord/schema'
 import type { Node as PMNode } from 'prosemirror-model'
 import { EditorState, type Transaction } from 'prosemirror-state'
-import { prosemirrorToYXmlFragment } from 'y-prosemirror'
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
 import * as Y from 'yjs'
 import { appendAudit, readAudit, type Actor } from './audit'
@@ -22,8 +21,8 @@ import {
 } from './revisions'
 import { DATABASE_FILE, SqliteStorage } from './SqliteStorage'
 import { removeDir, tempDir } from './testing'
-import { editOn, peerOf, sampleDoc } from './testRooms'
-import { newServerYDoc, readTreaty, seedState, TREATY_FRAGMENT } from './treatyDoc'
+import { editOn, peerOf, rebasedState, sampleDoc } from './testRooms'
+import { newServerYDoc, readTreaty, seedState } from './treatyDoc'
 
 const chair: Actor = { participant: 'p_chair', name: 'Chair', role: 'facilitator', state: null }
 
@@ -343,37 +342,6 @@ describe('the initial text', () => {
   })
 })
 
-/**
- * What a re-base writes (until rebase.ts exists): a fresh doc with the same treaty, written
- * element by element, and the server's roots (settings, audit log, amendments) copied as plain
- * values. The audit log's anchors still name the old ids, which only a reopening would read.
- */
-function rebasedState(doc: Y.Doc): Uint8Array {
-  const fresh = newServerYDoc()
-  try {
-    fresh.transact(() => {
-      prosemirrorToYXmlFragment(readTreaty(doc), fresh.getXmlFragment(TREATY_FRAGMENT))
-      for (const [key, value] of Object.entries(doc.getMap('settings').toJSON())) fresh.getMap('settings').set(key, value)
-      fresh.getArray('audit').push(doc.getArray('audit').toJSON())
-      for (const [key, value] of Object.entries(doc.getMap('amendments').toJSON())) fresh.getMap('amendments').set(key, value)
-    }, 'rebase')
-    return Y.encodeStateAsUpdate(fresh)
-  } finally {
-    fresh.destroy()
-  }
-}
-
-/** The rows SqliteStorage.rebase writes, in one transaction: the ledger's entry, the new checkpoint, the log dropped. */
-function rebaseStored(storage: SqliteStorage, id: string, state: Uint8Array): void {
-  const db = storage.database
-  db.transaction(() => {
-    new Ledger(db).record([{ doc: id, actor: 'server', kind: 'rebase', content: state }], Date.now())
-    const last = (db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE doc = ?').get(id) as { seq: number | null }).seq ?? 0
-    db.prepare('UPDATE checkpoints SET upto = ?, state = ? WHERE doc = ?').run(last, state, id)
-    db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?').run(id, last)
-  })()
-}
-
 const columnsOf = (storage: SqliteStorage) => (storage.database.prepare('PRAGMA table_info(revisions)').all() as { name: string }[]).map((c) => c.name)
 
 describe('revisions across re-bases', () => {
@@ -402,10 +370,10 @@ describe('revisions across re-bases', () => {
   /** Re-bases the idle room (everything stored) and opens it again in the next epoch. */
   const rebase = async () => {
     await flush()
-    rebaseStored(storage, docId, rebasedState(room.doc))
-    const epoch = (room.epoch ?? 0) + 1
+    const epoch = await storage.rebase(docId, () => rebasedState(room.doc))
+    expect(epoch).toBe((room.epoch ?? 0) + 1)
     room.doc.destroy()
-    room = await openRoom(storage, docId, epoch)
+    room = await openRoom(storage, docId, epoch!)
   }
 
   it('keeps the epoch each revision was saved in and rebuilds it over that epoch’s history; verify agrees', async () => {

@@ -8,6 +8,7 @@ import * as Y from 'yjs'
 import type { RoomLike } from './audit'
 import { treatyEncoding } from './checkUpdate'
 import { silentLogger } from './log'
+import { rebaseDoc } from './rebase'
 import { Rooms, type RoomsOptions } from './Rooms'
 import { SqliteStorage } from './SqliteStorage'
 import { WriteQueue } from './WriteQueue'
@@ -97,4 +98,18 @@ export function blockStarting(doc: PMNode, prefix: string): { pos: number; node:
   })
   if (!found) throw new Error(`no block starts with ${prefix}`)
   return found
+}
+
+/**
+ * The state a re-base of `doc` stores (rebase.ts rebaseDoc); `alter` changes the re-based doc
+ * before it is encoded, for tests of a re-base that does not read as the history it follows.
+ */
+export function rebasedState(doc: Y.Doc, alter?: (rebased: Y.Doc) => void): Uint8Array {
+  const { doc: rebased } = rebaseDoc(doc)
+  try {
+    if (alter) rebased.transact(() => alter(rebased), 'tamper')
+    return Y.encodeStateAsUpdate(rebased)
+  } finally {
+    rebased.destroy()
+  }
 }
