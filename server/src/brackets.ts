@@ -109,7 +109,7 @@ function groupsOf(block: PMNode): BlockGroup[] {
   return found
 }
 
-/** `mapping` is the one `doc` was read with (initProseMirrorDoc's): it gives each bracket's element. */
+/** `mapping` is the one `doc` was read with (the mirror's, or initProseMirrorDoc's): it gives each bracket's element. */
 function analyse(doc: PMNode, mapping: Working['meta']['mapping']): Analysis {
   const elements = new Map<PMNode, Y.XmlElement>()
   for (const [type, node] of mapping) {
