@@ -21,6 +21,7 @@ import {
 import type { DocumentRole } from './participants'
 import type { Storage, StoredDocument } from './storage'
 import { newServerYDoc, readTreaty, TREATY_FRAGMENT } from './treatyDoc'
+import { mirroredTreaty } from './treatyMirror'
 import type { WriteQueue } from './WriteQueue'
 
 /** Who is behind a connection, from the server's participant record (never from the client). */
@@ -269,6 +270,22 @@ export class Room {
     if (this.logCount !== before) this.options.logger.info('server change', { doc: this.id, actor })
   }
 
+  /**
+   * The treaty from the room's mirror (treatyMirror.ts: read again only where it changed) when
+   * the mirror can answer and the treaty fits the schema as it is; null otherwise (read() then
+   * says what is wrong, or repairs what createAndFill can).
+   */
+  private checkedMirror(): PMNode | null {
+    const doc = mirroredTreaty(this.doc)?.doc
+    if (!doc) return null
+    try {
+      doc.check()
+      return doc
+    } catch {
+      return null
+    }
+  }
+
   /** Reads the treaty now (a copy; see readTreaty). Throws DocumentError when it no longer fits the schema. */
   read(): PMNode {
     return readTreaty(this.doc)
@@ -285,7 +302,7 @@ export class Room {
     if (this.closed) return
     let title = this.title
     try {
-      const doc = this.read()
+      const doc = this.checkedMirror() ?? this.read()
       title = this.options.titleOf(doc)
       this.lastProblem = null
     } catch (error) {
