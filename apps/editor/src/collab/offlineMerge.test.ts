@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { ApiError, type MergeResult } from '../api'
 import { OfflineMerge, retryable } from './offlineMerge'
+import { handTimers } from './handTimers'
 
 /** A Y.Doc with some text, as a stale tab holds it. */
 function staleDoc(text = '第一条'): Y.Doc {
@@ -12,7 +13,7 @@ function staleDoc(text = '第一条'): Y.Doc {
 
 /** Timers run by hand; each merge request is answered (or failed) from a queue. */
 function setup(doc: Y.Doc, answers: (MergeResult | ApiError | ((update: Uint8Array) => MergeResult))[]) {
-  const timers: { f: () => void; ms: number }[] = []
+  const { timers, setTimeout, clearTimeout } = handTimers()
   const sent: { epoch: number; update: Uint8Array }[] = []
   const retries: number[] = []
   const merge = new OfflineMerge({
@@ -26,15 +27,8 @@ function setup(doc: Y.Doc, answers: (MergeResult | ApiError | ((update: Uint8Arr
       return typeof a === 'function' ? a(update) : a
     },
     onRetry: (_e, attempt) => retries.push(attempt),
-    setTimeout: (f, ms) => {
-      const t = { f, ms }
-      timers.push(t)
-      return t
-    },
-    clearTimeout: (h) => {
-      const i = timers.indexOf(h as (typeof timers)[number])
-      if (i >= 0) timers.splice(i, 1)
-    },
+    setTimeout,
+    clearTimeout,
   })
   const settle = async () => {
     for (let i = 0; i < 10; i++) await Promise.resolve()

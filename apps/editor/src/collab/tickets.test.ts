@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { reconnectDelay, shouldReconnect, TicketConnector, type EpochTicket, type StaleEpoch, type TicketedProvider } from './tickets'
+import { handTimers } from './handTimers'
 
 /** A y-websocket provider as far as the connector sees it: params, shouldConnect, events, connect. */
 class FakeProvider implements TicketedProvider {
@@ -40,7 +41,7 @@ class FakeProvider implements TicketedProvider {
 /** Timers run by hand; tickets come from a queue of answers (a bare string is a ticket of epoch 0); the Y.Doc is empty until `content` is set. */
 function setup(answers: (string | EpochTicket | { status?: number; message: string })[]) {
   const provider = new FakeProvider()
-  const timers: { f: () => void; ms: number }[] = []
+  const { timers, setTimeout, clearTimeout } = handTimers()
   let asked = 0
   const doc = { content: false }
   const stale: StaleEpoch[] = []
@@ -53,15 +54,8 @@ function setup(answers: (string | EpochTicket | { status?: number; message: stri
   const connector = new TicketConnector(provider, fetchTicket, {
     isEmpty: () => !doc.content,
     onStale: (s) => stale.push(s),
-    setTimeout: (f, ms) => {
-      const t = { f, ms }
-      timers.push(t)
-      return t
-    },
-    clearTimeout: (h) => {
-      const i = timers.indexOf(h as (typeof timers)[number])
-      if (i >= 0) timers.splice(i, 1)
-    },
+    setTimeout,
+    clearTimeout,
   })
   /** Fires the pending timers and lets the ticket promises settle. */
   const tick = async () => {
