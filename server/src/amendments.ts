@@ -11,7 +11,20 @@ import * as Y from 'yjs'
 import { actorLabel, appendAuditIn, auditArray, decodeAnchor, encodeAnchor, type Actor, type AuditAction, type AuditGroup, type RoomLike } from './audit'
 import { stateName } from './participants'
 import { TREATY_FRAGMENT } from './treatyDoc'
-import { AMENDMENT_KINDS, AMENDMENT_STATUSES, type AmendmentKind, type AmendmentStatus, type AmendmentTarget, type Decision, type ElementAnchor, type Located, type TextAnchor } from '@accord/api'
+import {
+  AMENDMENT_KINDS,
+  AMENDMENT_STATUSES,
+  type AmendmentAuthor,
+  type AmendmentKind,
+  type AmendmentStatus,
+  type AmendmentTarget,
+  type Decision,
+  type DecisionRecord,
+  type ElementAnchor,
+  type Located,
+  type PublicAmendment,
+  type TextAnchor,
+} from '@accord/api'
 
 /*
  * Amendments: each State's proposals to change the treaty, and the facilitator's decisions on
@@ -54,41 +67,9 @@ export { AMENDMENT_KINDS, AMENDMENT_STATUSES, type AmendmentKind, type Amendment
 /** Kinds that act on a quoted passage of one paragraph. */
 const TEXT_KINDS: ReadonlySet<AmendmentKind> = new Set(['replace', 'delete', 'insertAfter'])
 
-export interface AmendmentAuthor {
-  participant: string
-  name: string
-}
-
-export interface AmendmentDecision {
-  decision: Decision
-  by: AmendmentAuthor
-  time: string
-  /** The audit entry. */
-  entry: string
-  /** For a bracket: the id of the group it created. */
-  group: string | null
-}
-
-/** The amendment as the API answers it. */
-export interface PublicAmendment {
-  id: string
-  /** 1-based number in the document, in order of proposal ("Amendment 3"). */
-  number: number
-  state: string
-  kind: AmendmentKind
-  target: AmendmentTarget
-  text: string
-  justification: string
-  status: AmendmentStatus
-  cosponsors: string[]
-  created: string
-  updated: string
-  author: AmendmentAuthor
-  /** What the proposal was made on: the revision's name when revisions exist, and the audit log's length then. */
-  base: { revision: string | null; auditSeq: number }
-  decision: AmendmentDecision | null
-  located: Located
-}
+export type { AmendmentAuthor, PublicAmendment }
+/** A facilitator's decision on an amendment, as stored with it. */
+export type AmendmentDecision = DecisionRecord
 
 interface StoredAmendment extends Omit<PublicAmendment, 'located'> {
   anchor: TextAnchor | null

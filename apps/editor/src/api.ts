@@ -20,6 +20,7 @@ import {
   type LinkedSetReport,
   type Located,
   type NearDuplicateReport,
+  type PublicAmendment,
   type TargetSpec,
 } from '@accord/api'
 
@@ -368,24 +369,11 @@ export async function getAudit(docId: string, opts?: CallOptions): Promise<Audit
 export { AMENDMENT_KINDS, AMENDMENT_STATUSES, type AmendmentKind, type AmendmentStatus, type AmendmentTarget, type Located, type TargetSpec }
 export type AmendmentDecision = Decision
 
-/** An amendment as `GET …/amendments` answers it (server/src/amendments.ts `PublicAmendment`). */
-export interface Amendment {
-  id: string
-  number: number
-  state: string
-  kind: AmendmentKind
-  target: AmendmentTarget
-  text: string
-  justification: string
-  status: AmendmentStatus
-  cosponsors: string[]
-  created: string
-  updated: string
-  author: { participant: string; name: string }
-  base?: { revision: string | null; auditSeq: number }
-  decision?: { decision: AmendmentDecision; by: { participant: string; name: string }; time: string; entry: string; group: string | null } | null
-  located?: Located
-}
+/**
+ * An amendment as `GET …/amendments` answers it; read from the `amendments` Y.Map too, whose
+ * older records may lack the base, the decision and the location.
+ */
+export type Amendment = Omit<PublicAmendment, 'base' | 'decision' | 'located'> & Partial<Pick<PublicAmendment, 'base' | 'decision' | 'located'>>
 
 export interface Proposal {
   kind: AmendmentKind

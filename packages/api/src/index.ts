@@ -108,6 +108,44 @@ export interface Located {
   changed: boolean
 }
 
+/** Who proposed or decided, as the participant record said then. */
+export interface AmendmentAuthor {
+  participant: string
+  name: string
+}
+
+/** A facilitator's decision on an amendment. */
+export interface DecisionRecord {
+  decision: Decision
+  by: AmendmentAuthor
+  time: string
+  /** The audit entry. */
+  entry: string
+  /** For a bracket: the id of the group it created. */
+  group: string | null
+}
+
+/** An amendment as the API answers it (`GET …/amendments`). */
+export interface PublicAmendment {
+  id: string
+  /** 1-based number in the document, in order of proposal ("Amendment 3"). */
+  number: number
+  state: string
+  kind: AmendmentKind
+  target: AmendmentTarget
+  text: string
+  justification: string
+  status: AmendmentStatus
+  cosponsors: string[]
+  created: string
+  updated: string
+  author: AmendmentAuthor
+  /** What the proposal was made on: the revision's name when revisions exist, and the audit log's length then. */
+  base: { revision: string | null; auditSeq: number }
+  decision: DecisionRecord | null
+  located: Located
+}
+
 /**
  * Where a quote was when it was proposed, as the `amendments` Y.Map stores it with each record
  * (the editor draws proposals from it; the API's answers leave it out).
