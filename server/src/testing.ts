@@ -10,6 +10,7 @@ import * as Y from 'yjs'
 import type { ServerConfig } from './config'
 import type { Participant } from './participants'
 import { startServer, type AccordServer } from './server'
+export { mulberry32 } from '@accord/testing'
 
 /*
  * Helpers for the server's tests (not exported from index.ts): conditions are waited for by
@@ -59,17 +60,6 @@ export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<
 }
 
 /** A small treaty built from the schema: a title and `articles` articles of one paragraph each. */
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export function smallTreaty(title = 'Test Protocol', articles = 2): PMNode {
   const s = treatySchema

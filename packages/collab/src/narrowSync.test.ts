@@ -5,19 +5,10 @@ import { EditorState, type Transaction } from 'prosemirror-state'
 import { describe, expect, it } from 'vitest'
 import { updateYFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
+import { mulberry32 } from '@accord/testing'
 import { updateYFragmentNarrowly, type SyncTarget } from './narrowSync'
 
 const SAMPLE = sampleTreatyText()
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 1
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = Math.imul(s ^ (s >>> 15), s | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function target(): SyncTarget {
   const doc = new Y.Doc()
@@ -60,7 +51,7 @@ describe('updateYFragmentNarrowly', () => {
   it('writes exactly the Y operations updateYFragment writes, through random edits', () => {
     const { doc } = importText(SAMPLE)
     for (const seed of [1, 2]) {
-      const rnd = seeded(seed)
+      const rnd = mulberry32(seed || 1)
       const full = target()
       const narrow = target()
       updateYFragment(full.doc, full.type, doc, full as never)

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { importText } from './importText'
 import { ImportError, MAX_IMPORT_CHARS } from './limits'
+import { mulberry32 } from '@accord/testing'
 
 /*
  * The importer against what people (and attackers) upload instead of a treaty: binary files,
@@ -13,17 +14,6 @@ const SEED = Number(process.env.ACCORD_IMPORT_SEED ?? 2026_11_24)
 /** Per case; a hang, not slowness, is what this catches. */
 const CASE_BOUND_MS = 15_000
 
-/** mulberry32: a tiny seeded generator, so that a failure names the seed that reproduces it. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const rand = mulberry32(SEED)
 const int = (n: number) => Math.floor(rand() * n)

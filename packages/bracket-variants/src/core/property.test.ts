@@ -6,18 +6,8 @@ import { renderNegotiating, renderVariant } from './render'
 import { resolveGroups } from './resolve'
 import type { BracketGroup, Inline } from './types'
 import { walkInlines } from './walk'
+import { mulberry32 as random } from '@accord/testing'
 
-/** mulberry32: a tiny seeded generator, so that a failure names the seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const pick = <T>(rng: () => number, items: readonly T[]): T => items[Math.floor(rng() * items.length)]
 const between = (rng: () => number, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1))
 
