@@ -165,28 +165,8 @@ export function RevisionsPanel({
         {revisions.length > 0 && (
           <section className="rev-compare" aria-labelledby="rev-compare-title">
             <h3 id="rev-compare-title">{t('rev.compare')}</h3>
-            <label className="field">
-              <span>{t('rev.from')}</span>
-              <select value={fromValue} onChange={(e) => setFrom(e.target.value)} data-testid="compare-from">
-                {revisions.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {label(r)}
-                  </option>
-                ))}
-                <option value={api.CURRENT_REF}>{t('rev.current')}</option>
-              </select>
-            </label>
-            <label className="field">
-              <span>{t('rev.to')}</span>
-              <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="compare-to">
-                {revisions.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {label(r)}
-                  </option>
-                ))}
-                <option value={api.CURRENT_REF}>{t('rev.current')}</option>
-              </select>
-            </label>
+            <RevisionSelect label={t('rev.from')} value={fromValue} onChange={setFrom} revisions={revisions} labelOf={label} current={t('rev.current')} testId="compare-from" />
+            <RevisionSelect label={t('rev.to')} value={to} onChange={setTo} revisions={revisions} labelOf={label} current={t('rev.current')} testId="compare-to" />
             <button type="button" className="primary" onClick={() => onCompare(fromValue, to)} data-testid="compare-run">
               {t('rev.compareRun')}
             </button>
@@ -194,5 +174,22 @@ export function RevisionsPanel({
         )}
       </div>
     </aside>
+  )
+}
+
+/** One side of a comparison: a saved revision, or the current text. */
+function RevisionSelect(props: { label: string; value: string; onChange: (value: string) => void; revisions: readonly Revision[]; labelOf: (r: Revision) => string; current: string; testId: string }) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)} data-testid={props.testId}>
+        {props.revisions.map((r) => (
+          <option key={r.id} value={r.id}>
+            {props.labelOf(r)}
+          </option>
+        ))}
+        <option value={api.CURRENT_REF}>{props.current}</option>
+      </select>
+    </label>
   )
 }
