@@ -76,10 +76,10 @@ function callerPhrase(caller: Participant, role: DocumentRole): string {
   return ROLE_PHRASE[role]
 }
 
-/** Reads a JSON object body (the API's small requests). */
-async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+/** Reads a JSON object body: the API's small requests (at most 1 MiB), or up to `limit` when `large` (a copy of a document). */
+async function readJsonObject(req: IncomingMessage, limit: number, large = false): Promise<Record<string, unknown>> {
   const { type } = mediaType(req)
-  const body = await readBody(req, Math.min(limit, 1024 * 1024))
+  const body = await readBody(req, large ? limit : Math.min(limit, 1024 * 1024))
   if (body.length === 0) return {}
   if (type !== 'application/json') throw new HttpError(415, 'unsupported-media-type', `send the request body as application/json (got ${JSON.stringify(req.headers['content-type'] ?? 'no content type')})`)
   let json: unknown
@@ -479,16 +479,8 @@ export function createRequestHandler(deps: ApiDeps): (req: IncomingMessage, res:
       methods: {
         POST: async (req, res, [id], _url, caller) => {
           await authorize(caller, id)
-          const { type } = mediaType(req)
-          if (type !== 'application/json') throw new HttpError(415, 'unsupported-media-type', `send {epoch, update} as application/json (got ${JSON.stringify(req.headers['content-type'] ?? 'no content type')})`)
-          let body: { epoch?: unknown; update?: unknown }
-          try {
-            body = JSON.parse(decodeUtf8(await readBody(req, config.maxBodyBytes))) as typeof body
-          } catch (error) {
-            if (error instanceof HttpError) throw error
-            throw new HttpError(400, 'bad-json', `the body is not JSON: ${(error as Error).message}`)
-          }
-          if (typeof body !== 'object' || body === null || !Number.isInteger(body.epoch) || (body.epoch as number) < 0) {
+          const body = await readJsonObject(req, config.maxBodyBytes, true)
+          if (!Number.isInteger(body.epoch) || (body.epoch as number) < 0) {
             throw new HttpError(400, 'bad-request', '`epoch` must be the epoch of the copy (a whole number)')
           }
           if (typeof body.update !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(body.update)) throw new HttpError(400, 'bad-request', '`update` must be the copy\'s Yjs state, base64')
